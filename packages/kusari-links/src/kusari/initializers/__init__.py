@@ -1,0 +1,5 @@
+"""Parameter initializers of kusari."""
+
+from kusari.links.__about__ import __version__ as __version__
+
+__all__ = ["__version__"]
