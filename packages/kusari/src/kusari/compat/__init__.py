@@ -8,9 +8,9 @@ Example:
     >>> uninstall_chainer()
 """
 
+from .__about__ import __version__ as __version__
 from ._install import install_as_chainer as install_as_chainer
 from ._install import uninstall_chainer as uninstall_chainer
 from ._tree import ModuleTree as ModuleTree
-from .__about__ import __version__ as __version__
 
 __all__ = ["ModuleTree", "__version__", "install_as_chainer", "uninstall_chainer"]

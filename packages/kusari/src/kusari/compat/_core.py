@@ -7,8 +7,8 @@ import sys
 
 import numpy
 
-from ._tree import ModuleTree
 from .__about__ import __version__ as kusari_version
+from ._tree import ModuleTree
 
 __all__ = ["CHAINER_VERSION", "print_runtime_info", "register"]
 
@@ -24,6 +24,7 @@ def print_runtime_info(out: object = None) -> None:
 
     Example:
         >>> import io
+        >>> from kusari.compat._core import print_runtime_info
         >>> buffer = io.StringIO()
         >>> print_runtime_info(buffer)
         >>> "kusari" in buffer.getvalue()

@@ -17,6 +17,7 @@ class ModuleTree:
     ``chainer.links`` work.
 
     Example:
+        >>> from kusari.compat import ModuleTree
         >>> tree = ModuleTree()
         >>> tree.export("chainer.backends.cuda", available=False)
         >>> tree.module("chainer").backends.cuda.available

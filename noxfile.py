@@ -1,0 +1,256 @@
+"""The one entry point for kusari's checks: ``nox -l`` lists the sessions.
+
+Sessions:
+    lint         ruff check and ruff format --check.
+    types        mypy --strict over every src and tests tree, then a downstream check: the
+                 built wheels installed into a fresh venv and mypy --strict run on the
+                 user-style code in tests-integration/typing/.
+    tests        per package x Python: a fresh venv with that package and only its declared
+                 dependencies (siblings installed from the checkout in one pip command), then
+                 its own tests and the doctests of its modules.
+    integration  every package installed, tests-integration/.
+    wheels       builds every wheel and sdist, installs each wheel alone in a fresh venv and
+                 checks imports, py.typed, the namespace and the versions.
+    docs         Sphinx (-W) and its doctests.
+    ci           exactly what .ci/run runs: all of the above, on every installed Python.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import sys
+
+import nox
+
+ROOT = pathlib.Path(__file__).parent
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+# Distribution -> (its sibling dependencies in install order, the import names it ships).
+PACKAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "kusari-devices": ((), ("kusari.devices",)),
+    "kusari-graph": (("kusari-devices",), ("kusari.graph", "kusari.functions", "kusari.testing")),
+    "kusari-links": (
+        ("kusari-devices", "kusari-graph"),
+        ("kusari.links", "kusari.optimizers", "kusari.initializers", "kusari.serializers"),
+    ),
+    "kusari": (("kusari-devices", "kusari-graph", "kusari-links"), ("kusari.compat",)),
+}
+
+TEST_REQUIREMENTS = ["pytest>=8.3"]
+TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0"]
+DOCS_REQUIREMENTS = ["sphinx>=8", "furo", "myst-parser>=4"]
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "no"
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["lint", "types", "tests", "integration", "wheels", "docs"]
+
+
+def _package_dir(name: str) -> str:
+    return str(ROOT / "packages" / name)
+
+
+def _with_siblings(name: str) -> list[str]:
+    siblings, _ = PACKAGES[name]
+    return [_package_dir(dep) for dep in (*siblings, name)]
+
+
+def _existing_modules(name: str) -> list[str]:
+    """The import names of ``name`` whose source folder exists (some arrive in later work)."""
+    _, modules = PACKAGES[name]
+    src = ROOT / "packages" / name / "src"
+    return [m for m in modules if (src / m.replace(".", "/")).is_dir()]
+
+
+def _pytest(session: nox.Session, *args: str) -> None:
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-c",
+        str(ROOT / "pyproject.toml"),
+        "--rootdir",
+        str(ROOT),
+        *args,
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("package", list(PACKAGES))
+def tests(session: nox.Session, package: str) -> None:
+    """One package, installed with only its declared dependencies, then its tests."""
+    session.install(*_with_siblings(package), *TEST_REQUIREMENTS)
+    tests_dir = ROOT / "packages" / package / "tests"
+    # Run from inside the tests folder so that the installed package, not the source tree,
+    # is what gets imported.
+    session.chdir(str(tests_dir))
+    _pytest(session, str(tests_dir), "-p", "no:cacheprovider")
+    modules = _existing_modules(package)
+    # The docstring examples of the installed modules; exit code 5 means a module has no
+    # examples yet, which is not a failure of the examples that do exist.
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-c",
+        str(ROOT / "pyproject.toml"),
+        "--rootdir",
+        str(ROOT),
+        "-p",
+        "no:cacheprovider",
+        "--doctest-modules",
+        "--pyargs",
+        *modules,
+        success_codes=[0, 5],
+    )
+
+
+@nox.session(python=PYTHONS[0])
+def integration(session: nox.Session) -> None:
+    """Every package together: tests-integration/ (cross-package and Chainer-style code)."""
+    session.install(*_with_siblings("kusari"), *TEST_REQUIREMENTS)
+    _pytest(session, str(ROOT / "tests-integration"), "-p", "no:cacheprovider")
+
+
+@nox.session(python=PYTHONS[0])
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install("ruff>=0.8")
+    session.run("ruff", "check", str(ROOT))
+    session.run("ruff", "format", "--check", str(ROOT))
+
+
+def _build_all(session: nox.Session, out: pathlib.Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for name in PACKAGES:
+        session.run(
+            "python",
+            "-m",
+            "build",
+            "--installer",
+            "pip",
+            "--outdir",
+            str(out),
+            _package_dir(name),
+            silent=True,
+        )
+
+
+def _wheel_for(out: pathlib.Path, name: str) -> pathlib.Path:
+    stem = name.replace("-", "_")
+    (wheel,) = out.glob(f"{stem}-*.whl")
+    return wheel
+
+
+@nox.session(python=PYTHONS[0])
+def types(session: nox.Session) -> None:
+    """mypy --strict on all src and tests, then on user code against the installed wheels."""
+    session.install(*_with_siblings("kusari"), *TYPE_REQUIREMENTS)
+    session.run(
+        "mypy",
+        "--config-file",
+        str(ROOT / "pyproject.toml"),
+        *[str(p) for p in sorted((ROOT / "packages").glob("*/src"))],
+        *[str(p) for p in sorted((ROOT / "packages").glob("*/tests"))],
+        str(ROOT / "tests-integration"),
+    )
+
+    # Downstream: what a user who pip-installs the wheels sees.
+    session.install("build")
+    out = pathlib.Path(session.create_tmp()) / "dist"
+    _build_all(session, out)
+    downstream = pathlib.Path(session.create_tmp()) / "downstream"
+    if downstream.exists():
+        shutil.rmtree(downstream)
+    session.run("python", "-m", "venv", str(downstream), silent=True)
+    py = str(downstream / "bin" / "python")
+    session.run(
+        py,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        *(str(_wheel_for(out, n)) for n in PACKAGES),
+        *TYPE_REQUIREMENTS,
+        external=True,
+        silent=True,
+    )
+    typing_dir = ROOT / "tests-integration" / "typing"
+    session.chdir(str(typing_dir))
+    session.run(
+        py,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--python-version",
+        f"{sys.version_info.major}.{sys.version_info.minor}",
+        "--config-file",
+        str(typing_dir / "mypy.ini"),
+        ".",
+        external=True,
+    )
+
+
+@nox.session(python=PYTHONS[0])
+def wheels(session: nox.Session) -> None:
+    """Build every wheel and sdist; install each wheel alone and check what it ships."""
+    session.install("build")
+    out = pathlib.Path(session.create_tmp()) / "dist"
+    _build_all(session, out)
+    sdists = sorted(p.name for p in out.glob("*.tar.gz"))
+    session.log(f"sdists: {sdists}")
+    if len(sdists) != len(PACKAGES):
+        session.error(f"expected {len(PACKAGES)} sdists, got {sdists}")
+    check = ROOT / "tests-integration" / "check_wheel.py"
+    for name, (siblings, _) in PACKAGES.items():
+        env = pathlib.Path(session.create_tmp()) / f"venv-{name}"
+        if env.exists():
+            shutil.rmtree(env)
+        session.run("python", "-m", "venv", str(env), silent=True)
+        py = str(env / "bin" / "python")
+        wheels_needed = [str(_wheel_for(out, dep)) for dep in (*siblings, name)]
+        session.run(py, "-m", "pip", "install", "-q", *wheels_needed, external=True, silent=True)
+        about = json.dumps(
+            {
+                "dist": name,
+                "wheel": str(_wheel_for(out, name)),
+                "modules": _existing_modules(name),
+                "about": str(ROOT / "packages" / name / "src"),
+            }
+        )
+        session.run(py, str(check), about, external=True)
+
+
+@nox.session(python=PYTHONS[0])
+def docs(session: nox.Session) -> None:
+    """Build the documentation with warnings as errors, then run its doctests."""
+    session.install(*_with_siblings("kusari"), *DOCS_REQUIREMENTS)
+    build = ROOT / "docs" / "_build"
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", str(ROOT / "docs"), str(build / "html")
+    )
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-b",
+        "doctest",
+        str(ROOT / "docs"),
+        str(build / "doctest"),
+    )
+
+
+@nox.session(python=False)
+def ci(session: nox.Session) -> None:
+    """Exactly what .ci/run runs: lint, types, tests on every installed Python, the rest."""
+    nox_args = ["--no-error-on-missing-interpreters", "--download-python", "never"]
+    env = {"PYENV_VERSION": os.environ.get("PYENV_VERSION", "3.11.7:3.12.1:3.13.0:3.10.13")}
+    for name in ("lint", "types", "tests", "integration", "wheels", "docs"):
+        session.run("nox", *nox_args, "-s", name, env=env, external=True)
