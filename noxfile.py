@@ -36,7 +36,14 @@ PACKAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("kusari-devices", "kusari-graph"),
         ("kusari.links", "kusari.optimizers", "kusari.initializers", "kusari.serializers"),
     ),
-    "kusari": (("kusari-devices", "kusari-graph", "kusari-links"), ("kusari.compat",)),
+    "kusari-training": (
+        ("kusari-devices", "kusari-graph", "kusari-links"),
+        ("kusari.training", "kusari.iterators", "kusari.datasets", "kusari.reporter"),
+    ),
+    "kusari": (
+        ("kusari-devices", "kusari-graph", "kusari-links", "kusari-training"),
+        ("kusari.compat",),
+    ),
 }
 
 TEST_REQUIREMENTS = ["pytest>=8.3"]

@@ -19,6 +19,8 @@ LEAVES = {
         "kusari.initializers",
         "kusari.serializers",
     ],
+    "kusari-training": ["kusari.training", "kusari.iterators", "kusari.datasets",
+                        "kusari.reporter"],
     "kusari": ["kusari.compat"],
 }
 OPTIONAL = ("cupy", "cupyx", "tqdm", "matplotlib", "safetensors", "torch")

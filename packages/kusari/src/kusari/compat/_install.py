@@ -18,6 +18,7 @@ _PROVIDERS = (
     "kusari.compat._devices",
     "kusari.compat._graph",
     "kusari.compat._links",
+    "kusari.compat._training",
 )
 
 _installed: dict[str, types.ModuleType] = {}
