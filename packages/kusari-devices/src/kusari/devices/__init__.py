@@ -7,7 +7,11 @@ installed (``pip install kusari-devices[cuda12]`` or ``[cuda13]``).
   (``'@cupy:N'``), :func:`get_device`, :func:`get_device_from_array`, :func:`using_device`.
 * Arrays: :data:`Array`, :func:`get_array_module`, :func:`get_array_types`,
   :func:`is_array`, :func:`to_cpu`, :func:`to_gpu`, :func:`to_device`, :func:`copyto`.
+* Objects owning arrays: :class:`DeviceResident` and its :class:`DeviceResidentsVisitor`.
+* DLPack: :func:`from_dlpack`, :func:`to_dlpack`, :func:`dlpack_device` (zero-copy exchange
+  with PyTorch, JAX, CuPy).
 * :mod:`kusari.devices.cuda`: ``available`` and Chainer's legacy CUDA helpers.
+* :mod:`kusari.devices.kernels`: fused elementwise kernels (NumPy and CUDA twins).
 
 Example:
     >>> import numpy
@@ -28,11 +32,18 @@ from ._device import CpuDevice as CpuDevice
 from ._device import CudaDevice as CudaDevice
 from ._device import Device as Device
 from ._device import SupportsDeviceId as SupportsDeviceId
+from ._dlpack import SupportsDLPack as SupportsDLPack
+from ._dlpack import dlpack_device as dlpack_device
+from ._dlpack import from_dlpack as from_dlpack
+from ._dlpack import to_dlpack as to_dlpack
 from ._lookup import DeviceSpec as DeviceSpec
 from ._lookup import get_array_module as get_array_module
 from ._lookup import get_device as get_device
 from ._lookup import get_device_from_array as get_device_from_array
 from ._lookup import using_device as using_device
+from ._resident import DeviceMovable as DeviceMovable
+from ._resident import DeviceResident as DeviceResident
+from ._resident import DeviceResidentsVisitor as DeviceResidentsVisitor
 from ._transfer import copyto as copyto
 from ._transfer import to_cpu as to_cpu
 from ._transfer import to_device as to_device
@@ -59,6 +70,25 @@ __all__ = [
     "to_gpu",
     "to_device",
     "copyto",
+    # objects that own arrays
+    "DeviceResident",
+    "DeviceResidentsVisitor",
+    "DeviceMovable",
+    # DLPack
+    "SupportsDLPack",
+    "dlpack_device",
+    "from_dlpack",
+    "to_dlpack",
     # submodules
     "cuda",
+    "kernels",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``kusari.devices.kernels`` is imported on first use, keeping ``import kusari.devices`` light.
+    if name == "kernels":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.kernels")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

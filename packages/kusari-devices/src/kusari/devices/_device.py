@@ -8,12 +8,15 @@ import operator
 import types
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, TypeVar, final, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, final, overload, runtime_checkable
 
 import numpy
 
 from ._array import Array, Scalar
 from ._cupy import cupy_if_imported, require_cupy
+
+if TYPE_CHECKING:
+    from ._dlpack import SupportsDLPack
 
 __all__ = ["CpuDevice", "CudaDevice", "Device", "SupportsDeviceId", "cpu_device"]
 
@@ -101,6 +104,51 @@ class Device(abc.ABC):
         context.
         """
         return _NULL_CONTEXT
+
+    def from_dlpack(self, obj: SupportsDLPack, *, copy: bool | None = None) -> Array:
+        """Import a DLPack-capable array (PyTorch, JAX, CuPy, ...) onto this device.
+
+        Memory is shared when ``obj`` already lives on this device (unless ``copy=True``);
+        otherwise the data is copied here (or, with ``copy=False``, ValueError is raised).
+        See :func:`kusari.devices.from_dlpack`.
+
+        Args:
+            obj: An object implementing ``__dlpack__`` and ``__dlpack_device__``.
+            copy: ``None``: share when possible; ``True``: always copy; ``False``: never.
+
+        Returns:
+            An array of this device.
+
+        Example:
+            >>> import numpy
+            >>> from kusari.devices import CpuDevice
+            >>> source = numpy.zeros(2)
+            >>> CpuDevice().from_dlpack(source)[0] = 5.0
+            >>> source
+            array([5., 0.])
+        """
+        from ._dlpack import from_dlpack
+
+        return from_dlpack(obj, self, copy=copy)
+
+    def to_dlpack(self, array: Array) -> object:
+        """Export an array of this device as a DLPack capsule, sharing its memory.
+
+        Args:
+            array: An array that lives on this device.
+
+        Returns:
+            The capsule (see :func:`kusari.devices.to_dlpack`).
+
+        Raises:
+            ValueError: If ``array`` is not an array of this device.
+        """
+        from ._dlpack import to_dlpack
+
+        if not self.is_array_supported(array):
+            kind = f"{type(array).__module__}.{type(array).__qualname__}"
+            raise ValueError(f"{self.name}.to_dlpack got an array that is not on it ({kind})")
+        return to_dlpack(array)
 
     @overload
     def send(self, arrays: None) -> None: ...
