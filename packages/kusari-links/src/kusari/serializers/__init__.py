@@ -1,5 +1,64 @@
-"""Saving and loading links and optimizers (npz, safetensors)."""
+"""Saving and loading links, optimizers and other serializable objects.
+
+* Protocol: :class:`Serializable`, :class:`AbstractSerializer`, :class:`Serializer`,
+  :class:`Deserializer`.
+* In memory: :class:`DictionarySerializer` (object -> ``dict`` of arrays),
+  :class:`NpzDeserializer` (mapping of arrays -> object).
+* Files: :func:`save_npz` / :func:`load_npz`, and with the ``safetensors`` extra
+  :func:`save_safetensors` / :func:`load_safetensors`.
+
+Files are written atomically and loaded all or nothing; nothing is ever pickled or
+unpickled.  ``None`` values are saved as a marker array (see :data:`NONE_MARKER_DTYPE`)
+instead of Chainer's pickled ``numpy.asarray(None)``.
+
+Example:
+    >>> import numpy
+    >>> from kusari.serializers import DictionarySerializer, NpzDeserializer
+    >>> class Box:
+    ...     def __init__(self, value):
+    ...         self.value = value
+    ...     def serialize(self, serializer):
+    ...         self.value = serializer("value", self.value)
+    >>> saved = DictionarySerializer()
+    >>> saved.save(Box(numpy.arange(2.0)))
+    >>> box = Box(numpy.zeros(2))
+    >>> NpzDeserializer(saved.target).load(box)
+    >>> box.value
+    array([0., 1.])
+"""
 
 from kusari.links.__about__ import __version__ as __version__
 
-__all__ = ["__version__"]
+from ._base import AbstractSerializer as AbstractSerializer
+from ._base import Deserializer as Deserializer
+from ._base import Serializable as Serializable
+from ._base import Serializer as Serializer
+from ._dictionary import NONE_MARKER_DTYPE as NONE_MARKER_DTYPE
+from ._dictionary import DictionarySerializer as DictionarySerializer
+from ._npz import IgnoreNames as IgnoreNames
+from ._npz import NpzDeserializer as NpzDeserializer
+from ._npz import load_npz as load_npz
+from ._npz import save_npz as save_npz
+from ._safetensors import NONE_KEYS_METADATA as NONE_KEYS_METADATA
+from ._safetensors import load_safetensors as load_safetensors
+from ._safetensors import save_safetensors as save_safetensors
+
+__all__ = [
+    "__version__",
+    # protocol
+    "AbstractSerializer",
+    "Deserializer",
+    "Serializable",
+    "Serializer",
+    # in memory
+    "DictionarySerializer",
+    "IgnoreNames",
+    "NONE_MARKER_DTYPE",
+    "NpzDeserializer",
+    # files
+    "load_npz",
+    "save_npz",
+    "NONE_KEYS_METADATA",
+    "load_safetensors",
+    "save_safetensors",
+]
