@@ -54,6 +54,18 @@ class FakeCupyArray:
     def dtype(self) -> numpy.dtype[Any]:
         return self.data.dtype
 
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def flags(self) -> Any:
+        return self.data.flags
+
     def get(self) -> numpy.ndarray[Any, Any]:
         copies.append(("get", self.device.id))
         return self.data.copy()
@@ -86,6 +98,26 @@ def _copyto(dst: FakeCupyArray, src: FakeCupyArray, casting: str = "same_kind") 
     numpy.copyto(dst.data, src.data, casting=casting)  # type: ignore[arg-type]
 
 
+def _empty_like(array: FakeCupyArray) -> FakeCupyArray:
+    return FakeCupyArray(numpy.empty_like(array.data), FakeCudaDevice.current)
+
+
+def _zeros_like(array: FakeCupyArray) -> FakeCupyArray:
+    return FakeCupyArray(numpy.zeros_like(array.data), FakeCudaDevice.current)
+
+
+def _empty(shape: Any, dtype: Any = float) -> FakeCupyArray:
+    return FakeCupyArray(numpy.empty(shape, dtype=dtype), FakeCudaDevice.current)
+
+
+def _ascontiguousarray(array: FakeCupyArray, dtype: Any = None) -> FakeCupyArray:
+    if array.flags.c_contiguous and (dtype is None or array.dtype == dtype):
+        return array
+    result = FakeCupyArray([], array.device.id)
+    result.data = numpy.ascontiguousarray(array.data, dtype=dtype)
+    return result
+
+
 def _get_array_module(*args: Any) -> types.ModuleType:
     for arg in args:
         if isinstance(arg, FakeCupyArray):
@@ -107,3 +139,7 @@ module.asarray = _asarray  # type: ignore[attr-defined]
 module.array = _array  # type: ignore[attr-defined]
 module.copyto = _copyto  # type: ignore[attr-defined]
 module.get_array_module = _get_array_module  # type: ignore[attr-defined]
+module.empty_like = _empty_like  # type: ignore[attr-defined]
+module.zeros_like = _zeros_like  # type: ignore[attr-defined]
+module.empty = _empty  # type: ignore[attr-defined]
+module.ascontiguousarray = _ascontiguousarray  # type: ignore[attr-defined]
