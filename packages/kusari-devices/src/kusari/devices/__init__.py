@@ -22,6 +22,8 @@ Example:
     True
 """
 
+from typing import TYPE_CHECKING
+
 from . import cuda as cuda
 from .__about__ import __version__ as __version__
 from ._array import Array as Array
@@ -83,6 +85,10 @@ __all__ = [
     "cuda",
     "kernels",
 ]
+
+
+if TYPE_CHECKING:
+    from . import kernels as kernels
 
 
 def __getattr__(name: str) -> object:

@@ -1,12 +1,88 @@
-"""Chainer names provided by the ``kusari-devices`` distribution."""
+"""Chainer names provided by the ``kusari-devices`` distribution.
+
+Registers ``chainer.backend``, ``chainer.backends.cuda`` (also reachable as ``chainer.cuda``),
+``chainer.backends.intel64`` (iDeep is never available), ``chainer.device_resident`` and the
+top-level device functions.  ``chainer.backends.cuda.available``, ``.cupy``, ``.ndarray`` and
+``.Device`` are resolved on attribute access, so installing the compat layer never imports
+CuPy.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ._tree import ModuleTree
 
 __all__ = ["register"]
 
+_LAZY_CUDA_NAMES = ("available", "cupy", "ndarray")
+
+
+def is_ideep_available() -> bool:
+    """Return ``False``: kusari has no iDeep (``intel64``) backend.
+
+    Example:
+        >>> from kusari.compat._devices import is_ideep_available
+        >>> is_ideep_available()
+        False
+    """
+    return False
+
+
+def _cuda_getattr(name: str) -> Any:
+    from kusari.devices import cuda
+
+    if name in _LAZY_CUDA_NAMES:
+        return getattr(cuda, name)
+    if name == "Device":
+        return cuda.cupy.cuda.Device
+    raise AttributeError(f"module 'chainer.backends.cuda' has no attribute {name!r}")
+
 
 def register(tree: ModuleTree) -> None:
     """Add the names of ``kusari.devices`` to the Chainer module tree."""
-    import kusari.devices  # noqa: F401  (skips this provider when the package is absent)
+    import kusari.devices as devices  # skips this provider when the package is absent
+    from kusari.devices import cuda
+
+    tree.export(
+        "chainer.backend",
+        Device=devices.Device,
+        CpuDevice=devices.CpuDevice,
+        GpuDevice=devices.CudaDevice,
+        get_device=devices.get_device,
+        using_device=devices.using_device,
+        get_device_from_array=devices.get_device_from_array,
+        get_array_module=devices.get_array_module,
+        copyto=devices.copyto,
+    )
+    tree.export(
+        "chainer.backends.cuda",
+        GpuDevice=devices.CudaDevice,
+        DummyDevice=cuda.DummyDevice,
+        check_cuda_available=cuda.check_cuda_available,
+        get_device_from_id=cuda.get_device_from_id,
+        get_device_from_array=cuda.get_device_from_array,
+        get_array_module=cuda.get_array_module,
+        to_gpu=cuda.to_gpu,
+        to_cpu=cuda.to_cpu,
+        copyto=devices.copyto,
+        elementwise=cuda.elementwise,
+        reduce=cuda.reduce,
+        raw=cuda.raw,
+        cudnn_enabled=False,
+        __getattr__=_cuda_getattr,
+    )
+    tree.alias("chainer.cuda", tree.module("chainer.backends.cuda"))
+    tree.export("chainer.backends.intel64", is_ideep_available=is_ideep_available)
+    tree.export(
+        "chainer.device_resident",
+        DeviceResident=devices.DeviceResident,
+        DeviceResidentsVisitor=devices.DeviceResidentsVisitor,
+    )
+    tree.export(
+        "chainer",
+        get_device=devices.get_device,
+        using_device=devices.using_device,
+        get_array_types=devices.get_array_types,
+        DeviceResident=devices.DeviceResident,
+    )
