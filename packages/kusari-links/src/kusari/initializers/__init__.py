@@ -20,8 +20,6 @@ Example:
     ((4, 3), dtype('float32'))
 """
 
-from kusari.links.__about__ import __version__ as __version__
-
 from ._base import Initializer as Initializer
 from ._base import InitializerLike as InitializerLike
 from ._base import RandomGenerator as RandomGenerator
@@ -69,3 +67,6 @@ __all__ = [
     "Orthogonal",
     "Uniform",
 ]
+
+# Imported last: it runs kusari.links/__init__, which imports this package's names above.
+from kusari.links.__about__ import __version__ as __version__

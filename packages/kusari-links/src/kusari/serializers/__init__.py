@@ -27,8 +27,6 @@ Example:
     array([0., 1.])
 """
 
-from kusari.links.__about__ import __version__ as __version__
-
 from ._base import AbstractSerializer as AbstractSerializer
 from ._base import Deserializer as Deserializer
 from ._base import Serializable as Serializable
@@ -62,3 +60,6 @@ __all__ = [
     "load_safetensors",
     "save_safetensors",
 ]
+
+# Imported last: it runs kusari.links/__init__, which imports this package's names above.
+from kusari.links.__about__ import __version__ as __version__
