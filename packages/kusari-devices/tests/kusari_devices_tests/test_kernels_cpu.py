@@ -189,10 +189,16 @@ class TestActivations:
 
     def test_relu_backward(self, dtype: type) -> None:
         y = numpy.maximum(random((3, 7), dtype, 1), 0)
+        y[0, :2] = 0
         gy = random((3, 7), dtype, 2)
-        gy[y == 0] = numpy.nan  # masked out, not propagated
-        expected = numpy.where(y > 0, gy.astype(numpy.float64), 0.0)
-        assert_close(relu_backward(y, gy), expected, dtype)
+        gy[0, 0] = numpy.nan  # a NaN gradient is not hidden by the mask
+        expected = gy.astype(numpy.float64) * (y > 0)
+        gx = relu_backward(y, gy)
+        assert gx.dtype == dtype
+        rtol, atol = TOLERANCE[dtype]
+        numpy.testing.assert_allclose(gx, expected, rtol=rtol, atol=atol, equal_nan=True)
+        assert numpy.isnan(gx[0, 0])
+        assert gx[0, 1] == 0
 
     def test_sigmoid_grad(self, dtype: type) -> None:
         y = random((6,), dtype, 3, 0, 1)

@@ -213,6 +213,8 @@ class Device(abc.ABC):
 
 
 def _send_tree(arrays: object, send_array: Callable[[Any], Array]) -> object:
+    if type(arrays) is numpy.ndarray:
+        return send_array(arrays)
     if arrays is None:
         return None
     if isinstance(arrays, list):

@@ -9,7 +9,7 @@ from typing import TypeAlias
 import numpy
 
 from ._cupy import cupy_if_imported
-from ._device import CudaDevice, Device, SupportsDeviceId, cpu_device
+from ._device import CpuDevice, CudaDevice, Device, SupportsDeviceId, cpu_device
 
 __all__ = [
     "DeviceSpec",
@@ -61,6 +61,14 @@ def get_device(device_spec: DeviceSpec) -> Device:
         >>> get_device(-1) == get_device("-1") == get_device("@numpy")
         True
     """
+    kind = type(device_spec)
+    # Fast paths for the common forms; the general checks below handle the rest.
+    if kind is CpuDevice or kind is CudaDevice:
+        return device_spec  # type: ignore[return-value]
+    if kind is str:
+        return _from_str(device_spec)  # type: ignore[arg-type]
+    if kind is int:
+        return _from_int(device_spec)  # type: ignore[arg-type]
     if isinstance(device_spec, Device):
         return device_spec
     if isinstance(device_spec, bool):
@@ -87,9 +95,9 @@ def _from_int(device_id: int) -> Device:
 
 
 def _from_str(spec: str) -> Device:
+    if spec == "@numpy":
+        return cpu_device
     if spec.startswith("@"):
-        if spec == "@numpy":
-            return cpu_device
         backend, colon, ordinal = spec.partition(":")
         if backend == "@cupy" and colon and ordinal.isdigit() and ordinal.isascii():
             return CudaDevice(int(ordinal))

@@ -39,11 +39,8 @@ BLOCK_SIZE: Final = 256
 _MAX_GRID: Final = 65535 * 32
 """Upper bound of the grid: the kernels use grid-stride loops, so more blocks gain nothing."""
 
-_SUFFIXES: Final[Mapping[numpy.dtype[Any], str]] = {
-    numpy.dtype(numpy.float16): "float16",
-    numpy.dtype(numpy.float32): "float32",
-    numpy.dtype(numpy.float64): "float64",
-}
+# Keyed by dtype.char: cheaper than hashing a dtype on every kernel call.
+_SUFFIXES: Final[Mapping[str, str]] = {"e": "float16", "f": "float32", "d": "float64"}
 
 
 def dtype_suffix(kernel: str, dtype: numpy.dtype[Any]) -> str:
@@ -51,9 +48,15 @@ def dtype_suffix(kernel: str, dtype: numpy.dtype[Any]) -> str:
 
     Raises:
         TypeError: If ``dtype`` is not one of the three floating types.
+
+    Example:
+        >>> import numpy
+        >>> from kusari.devices.kernels import dtype_suffix
+        >>> dtype_suffix("relu_forward", numpy.dtype(numpy.float16))
+        'float16'
     """
-    suffix = _SUFFIXES.get(dtype)
-    if suffix is None:
+    suffix = _SUFFIXES.get(dtype.char)
+    if suffix is None or dtype.kind != "f":
         raise TypeError(
             f"{kernel}: unsupported dtype {dtype}; expected float16, float32 or float64"
         )
@@ -176,7 +179,7 @@ class Kernel(Generic[_P, _R]):
         first = args[0] if args else None
         cupy = cupy_if_imported()
         if isinstance(first, numpy.ndarray):
-            if cupy is not None:
+            if cupy is not None:  # without CuPy, every array argument is a NumPy one
                 self._check_devices(cupy, None, args, kwargs)
             return self.cpu(*args, **kwargs)
         if cupy is not None and isinstance(first, cupy.ndarray):
@@ -308,26 +311,44 @@ def as_contiguous(array: Array) -> Array:
     return contiguous
 
 
-def check_like(kernel: str, **arrays: Array) -> numpy.dtype[Any]:
+def check_like(kernel: str, /, **arrays: Array) -> numpy.dtype[Any]:
     """Check that the arrays share one floating dtype and one shape; return the dtype.
 
-    The first keyword argument is the reference the others are compared with.
+    The first keyword argument is the reference the others are compared with; the keyword
+    names appear in the error messages.
 
     Raises:
         TypeError: If a dtype differs or is not float16/float32/float64.
         ValueError: If a shape differs.
+
+    Example:
+        >>> import numpy
+        >>> from kusari.devices.kernels import check_like
+        >>> check_like("my_kernel", y=numpy.zeros(2), gy=numpy.ones(2))
+        dtype('float64')
     """
-    (first_name, first), *rest = arrays.items()
+    values = iter(arrays.values())
+    first = next(values)
     dtype = first.dtype
-    dtype_suffix(f"{kernel}: {first_name}", dtype)
+    shape = first.shape
+    if dtype.char not in _SUFFIXES:
+        dtype_suffix(f"{kernel}: {next(iter(arrays))}", dtype)
+    for array in values:
+        if (array.dtype is not dtype and array.dtype != dtype) or array.shape != shape:
+            _raise_unlike(kernel, arrays)
+    return dtype
+
+
+def _raise_unlike(kernel: str, arrays: Mapping[str, Array]) -> None:
+    (first_name, first), *rest = arrays.items()
     for name, array in rest:
-        if array.dtype != dtype:
+        if array.dtype != first.dtype:
             raise TypeError(
-                f"{kernel}: {name} has dtype {array.dtype}, expected {dtype} like {first_name}"
+                f"{kernel}: {name} has dtype {array.dtype}, expected {first.dtype} "
+                f"like {first_name}"
             )
         if array.shape != first.shape:
             raise ValueError(
                 f"{kernel}: {name} has shape {array.shape}, expected {first.shape} "
                 f"like {first_name}"
             )
-    return dtype

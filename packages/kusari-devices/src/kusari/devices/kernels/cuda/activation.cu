@@ -3,7 +3,7 @@
 // Entry points (S = float16 | float32 | float64, T = __half | float | double):
 //   kusari_relu_forward_S(const T* x, T* y, long long n)          y = max(x, 0), NaN kept
 //   kusari_relu_backward_S(const T* y, const T* gy, T* gx, long long n)
-//                                                                  gx = y > 0 ? gy : 0
+//                                                                  gx = gy * (y > 0)
 //   kusari_sigmoid_grad_S(const T* y, const T* gy, T* gx, long long n)
 //                                                                  gx = gy * y * (1 - y)
 //   kusari_tanh_grad_S(const T* y, const T* gy, T* gx, long long n)
@@ -25,7 +25,8 @@ template <typename T>
 __device__ void relu_backward(const T* y, const T* gy, T* gx, long long n) {
     typedef typename kusari::Compute<T>::type C;
     KUSARI_GRID_STRIDE_LOOP(i, n) {
-        gx[i] = kusari::store<T>(kusari::load(y[i]) > C(0) ? kusari::load(gy[i]) : C(0));
+        // A product, not a select: a NaN gradient stays NaN, as in the NumPy twin.
+        gx[i] = kusari::store<T>(kusari::load(gy[i]) * (kusari::load(y[i]) > C(0) ? C(1) : C(0)));
     }
 }
 
