@@ -1,5 +1,92 @@
-"""Differentiable functions of kusari (Chainer's ``chainer.functions``)."""
+"""Differentiable functions of kusari (Chainer's ``chainer.functions``).
 
+Each function is a lowercase function returning a :class:`~kusari.graph.Variable`, backed
+by a ``@final`` :class:`~kusari.graph.FunctionNode` subclass in its own module.  Every one
+supports backward and double backward.  Inputs may be Variables or arrays.
+
+The modules mirror Chainer's layout: ``activation``, ``array``, ``connection``,
+``evaluation``, ``loss``, ``math``, ``noise``, ``normalization``, ``pooling``, ``util``.
+
+Example:
+    >>> import numpy
+    >>> import kusari.functions as F
+    >>> from kusari.graph import Variable
+    >>> x = Variable(numpy.array([[1.0, -2.0]], numpy.float32))
+    >>> w = Variable(numpy.array([[0.5], [0.25]], numpy.float32))
+    >>> y = F.sum(F.relu(F.matmul(x, w)) + F.sigmoid(x))
+    >>> y.backward()
+    >>> w.grad
+    array([[0.],
+           [0.]], dtype=float32)
+"""
+
+from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
-__all__ = ["__version__"]
+from .activation.relu import relu as relu
+from .activation.sigmoid import sigmoid as sigmoid
+from .activation.tanh import tanh as tanh
+from .array.broadcast_to import broadcast_to as broadcast_to
+from .array.cast import cast as cast
+from .array.get_item import _getitem
+from .array.get_item import get_item as get_item
+from .array.reshape import reshape as reshape
+from .array.transpose import transpose as transpose
+from .math import _arithmetic
+from .math.absolute import absolute as absolute
+from .math.add import add as add
+from .math.cos import cos as cos
+from .math.div import div as div
+from .math.exp import exp as exp
+from .math.identity import identity as identity
+from .math.log import log as log
+from .math.matmul import matmul as matmul
+from .math.mean import mean as mean
+from .math.mul import mul as mul
+from .math.neg import neg as neg
+from .math.pow import power as power
+from .math.sin import sin as sin
+from .math.sub import sub as sub
+from .math.sum import sum as sum  # noqa: A004
+from .math.sum_to import sum_to as sum_to
+
+__all__ = [
+    "__version__",
+    # activation
+    "relu",
+    "sigmoid",
+    "tanh",
+    # array
+    "broadcast_to",
+    "cast",
+    "get_item",
+    "reshape",
+    "transpose",
+    # math
+    "absolute",
+    "add",
+    "cos",
+    "div",
+    "exp",
+    "identity",
+    "log",
+    "matmul",
+    "mean",
+    "mul",
+    "neg",
+    "power",
+    "sin",
+    "sub",
+    "sum",
+    "sum_to",
+]
+
+_operators = _arithmetic.operators()
+_operators["__getitem__"] = _getitem
+_variable_module.install_variable_methods(
+    reshape=reshape,
+    transpose=transpose,
+    mean=lambda x, axis, keepdims: mean(x, axis, keepdims),
+    operators=_operators,
+)
+del _operators
