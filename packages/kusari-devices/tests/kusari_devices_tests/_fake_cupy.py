@@ -8,7 +8,7 @@ copy functions.  Every copy is recorded so tests can tell a copy from a pass-thr
 from __future__ import annotations
 
 import types
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy
 
@@ -125,9 +125,22 @@ def _get_array_module(*args: Any) -> types.ModuleType:
     return numpy
 
 
+class FakeKernelBuilder:
+    """Records its constructor arguments, like cupy.ElementwiseKernel and friends."""
+
+    built: ClassVar[list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = []
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        self.kind = kind
+        self.args = args
+        self.kwargs = kwargs
+        FakeKernelBuilder.built.append((kind, args, kwargs))
+
+
 def make(device_count: int = 2) -> types.ModuleType:
     FakeCudaDevice.current = 0
     copies.clear()
+    FakeKernelBuilder.built.clear()
     runtime = types.SimpleNamespace(getDeviceCount=lambda: device_count)
     module.cuda = types.SimpleNamespace(Device=FakeCudaDevice, runtime=runtime)  # type: ignore[attr-defined]
     return module
@@ -143,3 +156,6 @@ module.empty_like = _empty_like  # type: ignore[attr-defined]
 module.zeros_like = _zeros_like  # type: ignore[attr-defined]
 module.empty = _empty  # type: ignore[attr-defined]
 module.ascontiguousarray = _ascontiguousarray  # type: ignore[attr-defined]
+module.ElementwiseKernel = lambda *a, **k: FakeKernelBuilder("elementwise", *a, **k)  # type: ignore[attr-defined]
+module.ReductionKernel = lambda *a, **k: FakeKernelBuilder("reduce", *a, **k)  # type: ignore[attr-defined]
+module.RawKernel = lambda *a, **k: FakeKernelBuilder("raw", *a, **k)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import types
+from collections.abc import Iterator
 
 import numpy
 import pytest
@@ -98,3 +99,33 @@ class TestWithFakeCupy:
         array = _fake_cupy.gpu_array([1.0], 1)
         assert cuda.get_device_from_array(numpy.zeros(1), array).id == 1
         assert cuda.get_device_from_array(numpy.zeros(1)) is cuda.DummyDevice
+
+
+@pytest.fixture
+def clean_builder_caches() -> Iterator[None]:
+    builders = (cuda.elementwise, cuda.reduce, cuda.raw)
+    for builder in builders:
+        builder.cache_clear()
+    yield
+    for builder in builders:  # drop the fake kernels
+        builder.cache_clear()
+
+
+@pytest.mark.usefixtures("clean_builder_caches")
+def test_kernel_builders_are_memoized(fake_cupy: types.ModuleType) -> None:
+    first = cuda.elementwise("T x", "T y", "y = x * 2", "double_for_test", no_return=False)
+    again = cuda.elementwise("T x", "T y", "y = x * 2", "double_for_test", no_return=False)
+    assert first is again
+    assert first.args == ("T x", "T y", "y = x * 2", "double_for_test")
+    assert first.kwargs == {"no_return": False}
+    total = cuda.reduce("T x", "T y", "x", "a + b", "y = a", "0", "sum_for_test")
+    assert total.kind == "reduce"
+    assert total.args == ("T x", "T y", "x", "a + b", "y = a", "0", "sum_for_test")
+    raw = cuda.raw('extern "C" __global__ void k() {}', "k")
+    assert raw.kind == "raw"
+    assert cuda.raw('extern "C" __global__ void k() {}', "k") is raw
+    assert [kind for kind, _, _ in _fake_cupy.FakeKernelBuilder.built] == [
+        "elementwise",
+        "reduce",
+        "raw",
+    ]
