@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 from typing import final
 
-from kusari.devices import Array
+from kusari.devices import Array, kernels
 
 from ._gradient_method import GradientMethod
 from ._hyperparameter import (
@@ -15,7 +15,7 @@ from ._hyperparameter import (
     check_non_negative,
 )
 from ._protocols import UpdatableParameter
-from ._rule_utils import arrays_to_update, zeros_state
+from ._rule_utils import all_contiguous, arrays_to_update, zeros_state
 from ._update_rule import UpdateRule
 
 __all__ = ["AdaGrad", "AdaGradHyperparameter", "AdaGradRule"]
@@ -101,8 +101,17 @@ class AdaGradRule(UpdateRule[AdaGradHyperparameter]):
             ada_grad_step(param.device.xp, *arrays, state["h"], hp.lr, hp.eps)
 
     def update_core_gpu(self, param: UpdatableParameter) -> None:
-        """Apply the update to a CuPy parameter."""
-        self.update_core_cpu(param)
+        """Apply the update to a CuPy parameter with the fused ``adagrad_update`` kernel."""
+        arrays = arrays_to_update(param)
+        state = self.state
+        if arrays is None or state is None:
+            return
+        hp = self.hyperparam
+        array, grad = arrays
+        if all_contiguous(array, state["h"]):
+            kernels.adagrad_update(array, grad, state["h"], lr=hp.lr, eps=hp.eps)
+        else:
+            ada_grad_step(param.device.xp, array, grad, state["h"], hp.lr, hp.eps)
 
 
 class AdaGrad(GradientMethod[AdaGradHyperparameter]):

@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import final
 
-from kusari.devices import Array
+from kusari.devices import Array, kernels
 
 from ._gradient_method import GradientMethod
 from ._hyperparameter import (
@@ -20,7 +20,13 @@ from ._hyperparameter import (
     check_positive,
 )
 from ._protocols import UpdatableParameter
-from ._rule_utils import arrays_to_update, check_eps_representable, intermediate_dtype, zeros_state
+from ._rule_utils import (
+    all_contiguous,
+    arrays_to_update,
+    check_eps_representable,
+    intermediate_dtype,
+    zeros_state,
+)
 from ._update_rule import UpdateRule
 
 __all__ = [
@@ -271,6 +277,22 @@ class AdamRule(UpdateRule[AdamHyperparameter]):
         check_eps_representable("Adam", hp.eps, intermediate_dtype(array.dtype))
         vhat = state["vhat"] if hp.amsgrad else None
         bounds = self.bounds if hp.adabound else None
+        if on_gpu and bounds is None and all_contiguous(array, state["m"], state["v"], vhat):
+            kernels.adam_update(
+                array,
+                grad,
+                state["m"],
+                state["v"],
+                vhat,
+                alpha_t=self.alpha_t,
+                beta1=hp.beta1,
+                beta2=hp.beta2,
+                eps=hp.eps,
+                eta=hp.eta,
+                weight_decay_rate=hp.weight_decay_rate,
+                amsgrad=vhat is not None,
+            )
+            return
         adam_step(
             param.device.xp,
             array,
@@ -297,7 +319,11 @@ class AdamRule(UpdateRule[AdamHyperparameter]):
         self._step(param, on_gpu=False)
 
     def update_core_gpu(self, param: UpdatableParameter) -> None:
-        """Apply the update to a CuPy parameter with one fused kernel where available."""
+        """Apply the update to a CuPy parameter.
+
+        Adam, AdamW and AMSGrad run the fused ``adam_update`` kernel; AdaBound (not in the
+        kernel) runs the in-place CuPy sequence.
+        """
         self._step(param, on_gpu=True)
 
 

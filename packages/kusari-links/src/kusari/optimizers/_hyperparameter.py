@@ -397,9 +397,7 @@ class Hyperparameter:
         # declared fields only (a misspelt field is a mypy error, not a new attribute).
         def __setattr__(self, name: str, value: object) -> None:
             if name in ("_parent", "parent"):
-                raise AttributeError(
-                    f"the parent of a {type(self).__name__} cannot be reassigned"
-                )
+                raise AttributeError(f"the parent of a {type(self).__name__} cannot be reassigned")
             field = self._field(name)
             if field is not None:
                 field.__set__(self, value)

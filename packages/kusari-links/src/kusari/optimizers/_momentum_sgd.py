@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import final
 
-from kusari.devices import Array
+from kusari.devices import Array, kernels
 
 from ._gradient_method import GradientMethod
 from ._hyperparameter import (
@@ -15,7 +15,7 @@ from ._hyperparameter import (
     check_unit_interval,
 )
 from ._protocols import UpdatableParameter
-from ._rule_utils import arrays_to_update, zeros_state
+from ._rule_utils import all_contiguous, arrays_to_update, zeros_state
 from ._update_rule import UpdateRule
 
 __all__ = [
@@ -121,6 +121,19 @@ class MomentumSGDRule(_VelocityRule):
         if arrays is not None and state is not None:
             hp = self.hyperparam
             momentum_sgd_step(*arrays, state["v"], hp.lr, hp.momentum)
+
+    def update_core_gpu(self, param: UpdatableParameter) -> None:
+        """Apply the update to a CuPy parameter with the fused ``momentum_sgd_update`` kernel."""
+        arrays = arrays_to_update(param)
+        state = self.state
+        if arrays is None or state is None:
+            return
+        hp = self.hyperparam
+        array, grad = arrays
+        if all_contiguous(array, state["v"]):
+            kernels.momentum_sgd_update(array, grad, state["v"], lr=hp.lr, momentum=hp.momentum)
+        else:
+            momentum_sgd_step(array, grad, state["v"], hp.lr, hp.momentum)
 
 
 @final

@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 from typing import final
 
-from kusari.devices import Array
+from kusari.devices import Array, kernels
 
 from ._gradient_method import GradientMethod
 from ._hyperparameter import (
@@ -17,7 +17,12 @@ from ._hyperparameter import (
     check_unit_interval,
 )
 from ._protocols import UpdatableParameter
-from ._rule_utils import arrays_to_update, check_eps_representable, zeros_state
+from ._rule_utils import (
+    all_contiguous,
+    arrays_to_update,
+    check_eps_representable,
+    zeros_state,
+)
 from ._update_rule import UpdateRule
 
 __all__ = ["RMSprop", "RMSpropHyperparameter", "RMSpropRule"]
@@ -132,19 +137,38 @@ class RMSpropRule(UpdateRule[RMSpropHyperparameter]):
         Raises:
             ValueError: If ``eps`` is non-zero but rounds to 0 in the gradient's dtype.
         """
+        self._step(param, on_gpu=False)
+
+    def update_core_gpu(self, param: UpdatableParameter) -> None:
+        """Apply the update to a CuPy parameter with the fused ``rmsprop_update`` kernel.
+
+        Raises:
+            ValueError: If ``eps`` is non-zero but rounds to 0 in the gradient's dtype.
+        """
+        self._step(param, on_gpu=True)
+
+    def _step(self, param: UpdatableParameter, on_gpu: bool) -> None:
         arrays = arrays_to_update(param)
         state = self.state
         if arrays is None or state is None:
             return
         hp = self.hyperparam
-        check_eps_representable("RMSprop", hp.eps, arrays[1].dtype)
+        array, grad = arrays
+        check_eps_representable("RMSprop", hp.eps, grad.dtype)
+        if on_gpu and all_contiguous(array, state["ms"]):
+            kernels.rmsprop_update(
+                array,
+                grad,
+                state["ms"],
+                lr=hp.lr,
+                alpha=hp.alpha,
+                eps=hp.eps,
+                eps_inside_sqrt=hp.eps_inside_sqrt,
+            )
+            return
         rmsprop_step(
-            param.device.xp, *arrays, state["ms"], hp.lr, hp.alpha, hp.eps, hp.eps_inside_sqrt
+            param.device.xp, array, grad, state["ms"], hp.lr, hp.alpha, hp.eps, hp.eps_inside_sqrt
         )
-
-    def update_core_gpu(self, param: UpdatableParameter) -> None:
-        """Apply the update to a CuPy parameter."""
-        self.update_core_cpu(param)
 
 
 class RMSprop(GradientMethod[RMSpropHyperparameter]):

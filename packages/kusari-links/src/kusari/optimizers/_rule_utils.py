@@ -12,6 +12,7 @@ from kusari.devices import Array
 from ._protocols import UpdatableParameter
 
 __all__ = [
+    "all_contiguous",
     "arrays_to_update",
     "loss_scale_of",
     "check_eps_representable",
@@ -63,3 +64,8 @@ def loss_scale_of(param: UpdatableParameter) -> float | None:
     """Return the loss scale the last backward pass applied to ``param``'s gradient."""
     scale: float | None = getattr(param, "_loss_scale", None)
     return scale
+
+
+def all_contiguous(*arrays: Array | None) -> bool:
+    """Return whether every array is C-contiguous (what the fused CUDA kernels update)."""
+    return all(array is None or bool(array.flags.c_contiguous) for array in arrays)
