@@ -1,12 +1,109 @@
-"""Chainer names provided by the ``kusari-links`` distribution."""
+"""Chainer names provided by the ``kusari-links`` distribution.
+
+:func:`register` adds the links, initializers and serializers (``chainer.Link``,
+``chainer.links``, ``chainer.initializers``, ``chainer.serializers``, ...), then hands the
+tree to the optimizers' provider, :mod:`kusari.compat._optimizers`, when it exists.
+"""
 
 from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
 
 from ._tree import ModuleTree
 
 __all__ = ["register"]
 
+_OPTIMIZERS_PROVIDER = "kusari.compat._optimizers"
+
 
 def register(tree: ModuleTree) -> None:
-    """Add the names of ``kusari.links`` to the Chainer module tree."""
+    """Add the links, initializers, serializers (and optimizers) to the Chainer tree.
+
+    The optimizers are added by :mod:`kusari.compat._optimizers`, called from here.
+    """
     import kusari.links  # noqa: F401  (skips this provider when the package is absent)
+
+    _register_links(tree)
+    if importlib.util.find_spec(_OPTIMIZERS_PROVIDER) is not None:
+        importlib.import_module(_OPTIMIZERS_PROVIDER).register(tree)
+
+
+def _export_synthetic(tree: ModuleTree, dotted_name: str, **names: Any) -> None:
+    # Never set attributes on a real kusari module that another provider aliased.
+    existing = tree.modules().get(dotted_name)
+    if existing is not None and not getattr(existing, "__kusari_compat__", False):
+        return
+    tree.export(dotted_name, **names)
+
+
+def _register_links(tree: ModuleTree) -> None:
+    from kusari import initializers, links, serializers
+
+    tree.export(
+        "chainer",
+        Parameter=links.Parameter,
+        Link=links.Link,
+        Chain=links.Chain,
+        ChainList=links.ChainList,
+        Sequential=links.Sequential,
+        LinkHook=links.LinkHook,
+        Initializer=initializers.Initializer,
+        AbstractSerializer=serializers.AbstractSerializer,
+        Serializer=serializers.Serializer,
+        Deserializer=serializers.Deserializer,
+    )
+    _export_synthetic(tree, "chainer.variable", Parameter=links.Parameter)
+    tree.export(
+        "chainer.link",
+        Link=links.Link,
+        Chain=links.Chain,
+        ChainList=links.ChainList,
+    )
+    tree.export("chainer.sequential", Sequential=links.Sequential)
+    tree.export("chainer.link_hook", LinkHook=links.LinkHook)
+    # Chainer's standard link hooks (TimerHook, SpectralNormalization, ...) are not ported
+    # yet; the module exists so that ``import chainer.link_hooks`` works.
+    tree.module("chainer.link_hooks", "Link hooks (kusari: none of Chainer's are ported yet).")
+    # In chainer.links, ``Parameter`` is the Link holding one parameter.
+    tree.export("chainer.links", Parameter=links.ParameterLink)
+    tree.export(
+        "chainer.initializer",
+        Initializer=initializers.Initializer,
+        get_fans=initializers.get_fans,
+    )
+    tree.export(
+        "chainer.initializers",
+        Initializer=initializers.Initializer,
+        Constant=initializers.Constant,
+        Zero=initializers.Zero,
+        One=initializers.One,
+        NaN=initializers.NaN,
+        Identity=initializers.Identity,
+        Normal=initializers.Normal,
+        LeCunNormal=initializers.LeCunNormal,
+        GlorotNormal=initializers.GlorotNormal,
+        HeNormal=initializers.HeNormal,
+        Uniform=initializers.Uniform,
+        LeCunUniform=initializers.LeCunUniform,
+        GlorotUniform=initializers.GlorotUniform,
+        HeUniform=initializers.HeUniform,
+        Orthogonal=initializers.Orthogonal,
+        generate_array=initializers.generate_array,
+        # Chainer's private name, which custom links written for Chainer call.
+        _get_initializer=initializers.get_initializer,
+    )
+    tree.export(
+        "chainer.serializer",
+        AbstractSerializer=serializers.AbstractSerializer,
+        Serializer=serializers.Serializer,
+        Deserializer=serializers.Deserializer,
+    )
+    tree.export(
+        "chainer.serializers",
+        DictionarySerializer=serializers.DictionarySerializer,
+        NpzDeserializer=serializers.NpzDeserializer,
+        save_npz=serializers.save_npz,
+        load_npz=serializers.load_npz,
+    )
