@@ -168,6 +168,16 @@ def test_gradient_clipping_leaves_small_gradients_alone() -> None:
     numpy.testing.assert_array_equal(grad, [3.0, 0.0])
 
 
+def test_gradient_clipping_with_zero_gradients_does_nothing() -> None:
+    link = TwoParams(numpy.ones(2, numpy.float32), numpy.ones(1, numpy.float32))
+    opt = SGD(lr=1.0).setup(link)
+    opt.add_hook(GradientClipping(1.0))
+    link.cleargrads()
+    opt.update()  # the norm is 0: no division by zero, no warning
+    numpy.testing.assert_array_equal(grad_of(link.u), [0.0, 0.0])
+    numpy.testing.assert_array_equal(arr(link.u), [1.0, 1.0])
+
+
 def test_gradient_clipping_needs_a_set_up_optimizer() -> None:
     with pytest.raises(RuntimeError, match="needs an optimizer that is set up"):
         GradientClipping(1.0)(SGD())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal, final
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from kusari.devices import Array, using_device
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["GradientClipping", "GradientHardClipping"]
 
 
-@final
 class GradientClipping:
     """Rescale all gradients together so that their global L2 norm is at most ``threshold``.
 
@@ -60,20 +59,23 @@ class GradientClipping:
             device = params[0].device
             xp = device.xp
             with using_device(device):
-                rate = self.threshold / xp.sqrt(_sqnorm(params))
+                norm = xp.sqrt(_sqnorm(params))
                 if xp.__name__ == "numpy":
-                    if rate >= 1:
+                    if float(norm) <= self.threshold:
                         return
+                    rate = self.threshold / norm
                 else:
-                    rate = xp.minimum(rate, 1.0)
+                    # Stay on the device: no synchronisation, and 1 / 0 is inf, clipped to 1.
+                    rate = xp.minimum(self.threshold / norm, 1.0)
         else:
             total = 0.0
             for group in by_device.values():
                 with using_device(group[0].device):
                     total += float(_sqnorm(group))
-            rate = self.threshold / math.sqrt(total)
-            if rate >= 1:
+            norm = math.sqrt(total)
+            if norm <= self.threshold:
                 return
+            rate = self.threshold / norm
         for param in params:
             grad = param.grad
             assert grad is not None
@@ -94,7 +96,6 @@ def _sqnorm(params: Sequence[UpdatableParameter]) -> Array:
     return total
 
 
-@final
 class GradientHardClipping:
     """Clip every gradient element into ``[lower_bound, upper_bound]``, in place.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, final
+from typing import ClassVar, Literal
 
 from .._hyperparameter import Hyperparameter, check_non_negative
 from .._protocols import UpdatableParameter
@@ -11,7 +11,6 @@ from .._update_rule import UpdateRule
 __all__ = ["GradientLARS"]
 
 
-@final
 class GradientLARS:
     """Scale each gradient by its layer's trust ratio (LARS, You et al., 2017).
 

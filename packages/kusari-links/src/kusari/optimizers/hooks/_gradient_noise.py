@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, TypeAlias, final
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import numpy
 
@@ -58,7 +58,6 @@ def exponential_decay_noise(
     return noise
 
 
-@final
 class GradientNoise:
     """Add noise ``noise_func(xp, shape, dtype, hook, rule)`` to every gradient.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, final
+from typing import ClassVar, Literal
 
 from .._hyperparameter import Hyperparameter, check_non_negative
 from .._protocols import UpdatableParameter
@@ -12,7 +12,6 @@ from .._update_rule import UpdateRule
 __all__ = ["Lasso", "WeightDecay"]
 
 
-@final
 class WeightDecay:
     """Add L2 regularization to every gradient: ``grad += rate * param``.
 
@@ -56,7 +55,6 @@ class WeightDecay:
         grad += decay
 
 
-@final
 class Lasso:
     """Add L1 regularization to every gradient: ``grad += rate * sign(param)``.
 
