@@ -149,7 +149,7 @@ def numerical_grad(
                     values.append(ys)
             finally:
                 x[element] = original
-            _check_steps(steps, eps, x.dtype, where)
+            check_steps(steps, eps, x.dtype, where)
             if center is None:
                 if position == 0:
                     check_grad_outputs(grad_outputs, values[0], "grad_outputs", "f")
@@ -187,7 +187,7 @@ def _check_input(x: Array, name: str) -> None:
             f"{name} has dtype {x.dtype}; only floating-point inputs can be differentiated "
             "numerically"
         )
-    if not x.flags.writeable:
+    if not getattr(x.flags, "writeable", True):  # CuPy's flags have no "writeable"
         raise ValueError(f"{name} is read-only; numerical_grad perturbs its inputs in place")
 
 
@@ -200,7 +200,8 @@ def _gradient_mask(grad_outputs: GradOutputs) -> list[bool]:
     return [gy is not None for gy in grad_outputs]
 
 
-def _check_steps(steps: list[float], eps: float, dtype: numpy.dtype[Any], where: str) -> None:
+def check_steps(steps: list[float], eps: float, dtype: numpy.dtype[Any], where: str) -> None:
+    """Raise a ValueError if rounding to ``dtype`` collapsed or reordered the stencil."""
     # The stencil must stay strictly ordered around 0 after rounding to the input dtype.
     half = len(steps) // 2
     ordered = all(a < b for a, b in itertools.pairwise(steps))
