@@ -534,3 +534,20 @@ def test_deepcopy_preserves_shared_parameters() -> None:
     clone = copy.deepcopy(link)
     assert clone.a is clone.b
     assert clone.a is not shared
+
+
+def test_call_of_a_mixin_after_link_wins_over_forward() -> None:
+    class CallMixin:
+        def __call__(self, x: int) -> int:
+            return x * 10
+
+    class Mixed(Link, CallMixin):
+        def forward(self, x: int) -> int:
+            return x + 1
+
+    class Plain(Link):
+        def forward(self, x: int) -> int:
+            return x + 1
+
+    assert Mixed()(2) == 20
+    assert Plain()(2) == 3

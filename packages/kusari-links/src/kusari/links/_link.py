@@ -583,10 +583,17 @@ class Link(DeviceResident):
         raise NotImplementedError(f"{type(self).__name__} does not implement forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        cls = type(self)
+        mixin = _MIXIN_CALL.get(cls)
+        if mixin is None:
+            mixin = _MIXIN_CALL[cls] = _find_mixin_call(cls)
+        # A ``__call__`` of a class after Link in the MRO (a Chainer-era mixin) wins over
+        # forward(), as in Chainer.
+        forward = super().__call__ if mixin else self.forward  # type: ignore[misc]
         global_hooks = _global_hooks.get()
         local_hooks = self._local_link_hooks
         if not global_hooks and not local_hooks:
-            return self.forward(*args, **kwargs)
+            return forward(*args, **kwargs)
         # Global hooks first; a local hook of the same name takes the global one's place.
         hooks = list(
             {**global_hooks, **local_hooks}.values() if local_hooks else global_hooks.values()
@@ -594,7 +601,7 @@ class Link(DeviceResident):
         before = ForwardPreprocessArgs(self, "forward", args, kwargs)
         for hook in hooks:
             hook.forward_preprocess(before)
-        out = self.forward(*args, **kwargs)
+        out = forward(*args, **kwargs)
         after = ForwardPostprocessArgs(self, "forward", args, kwargs, out)
         for hook in hooks:
             hook.forward_postprocess(after)
@@ -610,6 +617,15 @@ class Link(DeviceResident):
     def __str__(self) -> str:
         specs = ", ".join(f"{key}={value}" for key, value in self.printable_specs)
         return f"{type(self).__name__}({specs})"
+
+
+_MIXIN_CALL: dict[type, bool] = {}
+
+
+def _find_mixin_call(cls: type) -> bool:
+    mro = cls.__mro__
+    later = mro[mro.index(Link) + 1 :]
+    return any("__call__" in vars(klass) for klass in later if klass is not object)
 
 
 def _shape_and_dtype(name: str, value: object) -> tuple[int | tuple[int, ...], Any]:
