@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
+from ._function_node import FunctionNode
 from ._variable import Variable
 from ._variable_node import VariableNode
 
-if TYPE_CHECKING:
-    from ._function_node import FunctionNode
-
 __all__ = ["ComputationalGraph", "build_computational_graph"]
 
-Node: TypeAlias = "VariableNode | FunctionNode"
+Node: TypeAlias = VariableNode | FunctionNode
 """A node of the graph: a :class:`VariableNode` or a :class:`FunctionNode`."""
 
 Style: TypeAlias = Mapping[str, str] | Literal["default"] | None

@@ -19,9 +19,23 @@ from typing import Any, TypeAlias
 import numpy
 import numpy.typing as npt
 
-from kusari.devices import Array, get_array_module, is_array, to_cpu
+from kusari.devices import Array, get_array_module, to_cpu
 
 from ._backprop import backward
+from ._gradient_check_args import (
+    Arrays,
+    FunctionOutputs,
+    OptionalArrays,
+    Params,
+    as_array_tuple,
+    as_optional_array_tuple,
+    as_output_tuple,
+    as_params,
+    check_tolerances,
+    param_name,
+    resolve_dtype,
+    resolve_no_grads,
+)
 from ._gradient_check_numerical import (
     GradOutputs,
     as_float64_outputs,
@@ -32,18 +46,6 @@ from ._gradient_check_numerical import (
 from ._variable import Variable
 
 __all__ = ["check_backward"]
-
-Arrays: TypeAlias = Array | Sequence[Array]
-"""One array or a sequence of arrays."""
-
-OptionalArrays: TypeAlias = Array | Sequence[Array | None]
-"""One array or a sequence of arrays in which ``None`` means "no gradient"."""
-
-Params: TypeAlias = Variable | Sequence[Variable]
-"""One Variable (a Parameter, typically) or a sequence of them."""
-
-FunctionOutputs: TypeAlias = Variable | Sequence[Variable]
-"""What a checked function returns: a Variable or a sequence of Variables."""
 
 _Float64s: TypeAlias = list[Array]
 
@@ -120,10 +122,10 @@ def check_backward(
         >>> gy = numpy.random.uniform(-1, 1, (3, 2))
         >>> check_backward(lambda v: v * v, x, gy)
     """
-    _check_tolerances(eps, atol, rtol)
+    check_tolerances(eps, atol, rtol)
     if loss_scale is not None and not (math.isfinite(loss_scale) and loss_scale > 0):
         raise ValueError(f"loss_scale must be a positive finite number, got {loss_scale!r}")
-    numeric_dtype = _numeric_dtype(dtype)
+    numeric_dtype = resolve_dtype(dtype)
     xs = as_array_tuple(x_data, "x_data")
     skip = resolve_no_grads(no_grads, xs)
     gys = None if y_grad is None else as_optional_array_tuple(y_grad, "y_grad")
@@ -165,116 +167,6 @@ def check_backward(
         )
 
 
-# -- argument handling (shared with check_double_backward) ------------------------------------
-
-
-def _check_tolerances(eps: float, atol: float, rtol: float) -> None:
-    if not (math.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
-    for name, value in (("atol", atol), ("rtol", rtol)):
-        if not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-
-
-def _numeric_dtype(dtype: npt.DTypeLike | None) -> numpy.dtype[Any] | None:
-    if dtype is None:
-        return None
-    resolved = numpy.dtype(dtype)
-    if resolved.kind != "f":
-        raise ValueError(f"dtype must be a floating-point dtype or None, got {resolved}")
-    return resolved
-
-
-def as_array_tuple(value: Arrays, name: str) -> tuple[Array, ...]:
-    """Return ``value`` as a tuple of arrays, or raise a TypeError naming ``name``."""
-    items = (value,) if is_array(value) else value
-    if not isinstance(items, (tuple, list)):
-        raise TypeError(
-            f"{name} must be an array or a tuple/list of arrays, got {type(value).__name__}"
-        )
-    for position, item in enumerate(items):
-        if not is_array(item):
-            raise TypeError(
-                f"{name}[{position}] must be a numpy or cupy array, got {type(item).__name__}"
-            )
-    return tuple(items)
-
-
-def as_optional_array_tuple(value: OptionalArrays, name: str) -> tuple[Array | None, ...]:
-    """Return ``value`` as a tuple of arrays and ``None``s, or raise a TypeError."""
-    items = (value,) if is_array(value) else value
-    if not isinstance(items, (tuple, list)):
-        raise TypeError(
-            f"{name} must be an array, a tuple/list of arrays (or None), or None, got "
-            f"{type(value).__name__}"
-        )
-    for position, item in enumerate(items):
-        if item is not None and not is_array(item):
-            raise TypeError(
-                f"{name}[{position}] must be a numpy or cupy array or None, got "
-                f"{type(item).__name__}"
-            )
-    return tuple(items)
-
-
-def as_params(params: Params) -> tuple[Variable, ...]:
-    """Return ``params`` as a tuple of initialized floating-point Variables."""
-    items = (params,) if isinstance(params, Variable) else params
-    if not isinstance(items, (tuple, list)):
-        raise TypeError(
-            f"params must be a Variable or a tuple/list of Variables, got {type(params).__name__}"
-        )
-    for position, param in enumerate(items):
-        if not isinstance(param, Variable):
-            raise TypeError(f"params[{position}] must be a Variable, got {type(param).__name__}")
-        if param.array is None:
-            raise ValueError(f"params[{position}] ({param.name!r}) is uninitialized")
-        if param.dtype.kind != "f":
-            raise ValueError(
-                f"params[{position}] ({param.name!r}) has dtype {param.dtype}; only "
-                "floating-point parameters can be checked"
-            )
-    return tuple(items)
-
-
-def resolve_no_grads(no_grads: Sequence[bool] | None, xs: Sequence[Array]) -> list[bool]:
-    """Return one skip flag per input: the given ones, or "not floating point"."""
-    if no_grads is None:
-        return [x.dtype.kind != "f" for x in xs]
-    flags = list(no_grads)
-    if len(flags) != len(xs):
-        raise ValueError(
-            f"no_grads has {len(flags)} entries but x_data has {len(xs)}; give one per input"
-        )
-    for position, (flag, x) in enumerate(zip(flags, xs, strict=True)):
-        if not flag and x.dtype.kind != "f":
-            raise ValueError(
-                f"x_data[{position}] has dtype {x.dtype}, so its gradient cannot be checked; "
-                f"set no_grads[{position}] to True"
-            )
-    return [bool(flag) for flag in flags]
-
-
-def as_output_tuple(outputs: object, name: str = "func") -> tuple[Variable, ...]:
-    """Return the outputs of a checked function as a tuple of Variables."""
-    items = (outputs,) if isinstance(outputs, Variable) else outputs
-    if not isinstance(items, (tuple, list)) or not all(isinstance(y, Variable) for y in items):
-        raise TypeError(
-            f"{name} must return a Variable or a tuple/list of Variables, got {_describe(outputs)}"
-        )
-    return tuple(items)
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, (tuple, list)):
-        return f"{type(value).__name__} of ({', '.join(type(v).__name__ for v in value)})"
-    return type(value).__name__
-
-
-def _param_name(position: int, param: Variable) -> str:
-    return f"params[{position}]" if param.name is None else f"params[{position}] ({param.name})"
-
-
 # -- the analytical side -----------------------------------------------------------------------
 
 
@@ -310,7 +202,7 @@ class _Analytic:
                     "gradient; inputs that are not floating point must get None"
                 )
         checked = [(f"x_data[{i}]", v) for i, v in enumerate(variables) if not skip[i]]
-        checked += [(_param_name(i, p), p) for i, p in enumerate(params)]
+        checked += [(param_name(i, p), p) for i, p in enumerate(params)]
         self.raw: list[Array | None] = []
         self.gradients: _Float64s = []
         for name, variable in checked:
@@ -371,12 +263,11 @@ def _gradient_as_float64(
 # -- the numerical side ------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Target:
     name: str
     base: Array  # float64 copy of the data at the checked point
     dtype: numpy.dtype[Any]  # the dtype the numerical side runs in
-    direction: Array | None = None
 
 
 class _Probe:
@@ -405,18 +296,15 @@ class _Probe:
             data = param.array
             assert data is not None
             targets.append(
-                _Target(_param_name(position, param), _float64(data), numeric_dtype or data.dtype)
+                _Target(param_name(position, param), _float64(data), numeric_dtype or data.dtype)
             )
         self._targets = targets
         self.names = [t.name for t in targets]
         # The output gradients enter the float64 arithmetic as they are, on both sides.
         self.grad_outputs: GradOutputs = grad_outputs
         self._mask = [gy is not None for gy in grad_outputs]
-        self._dtypes: list[numpy.dtype[Any] | None] = []
+        self._dtypes: list[numpy.dtype[Any] | None] = []  # of the outputs, once evaluated
         self.directions = _random_directions([t.base for t in targets])
-        if self.directions is not None:
-            for target, direction in zip(targets, self.directions, strict=True):
-                target.direction = direction
 
     def outputs_at(
         self, k: float, only: int | None = None
@@ -426,20 +314,23 @@ class _Probe:
         Returns:
             The float64 outputs and the float64 values of the moved variables.
         """
+        assert self.directions is not None
         moved: _Float64s = []
         arrays: list[Array] = []
-        for position, target in enumerate(self._targets):
+        for position, (target, direction) in enumerate(
+            zip(self._targets, self.directions, strict=True)
+        ):
             step = k * self._eps if only is None or only == position else 0.0
-            assert target.direction is not None
-            value = (target.base + step * target.direction).astype(target.dtype)
+            value = (target.base + step * direction).astype(target.dtype)
             arrays.append(value)
             moved.append(_float64(value))
+        n_inputs = len(self._input_targets)
         inputs = list(self._inputs)
-        for index, array in zip(self._input_targets, arrays, strict=False):
+        for index, array in zip(self._input_targets, arrays[:n_inputs], strict=True):
             inputs[index] = array
         saved = [param.array for param in self._params]
         try:
-            for param, array in zip(self._params, arrays[len(self._input_targets) :], strict=True):
+            for param, array in zip(self._params, arrays[n_inputs:], strict=True):
                 param.array = array
             outputs = as_output_tuple(self._func(*(Variable(x) for x in inputs)))
         finally:
@@ -544,7 +435,7 @@ def _failure_message(
         )
     lines.append("Inputs:")
     lines += [f"  x_data[{i}] = {_show(x)}" for i, x in enumerate(xs)]
-    lines += [f"  {_param_name(i, p)} = {_show(p.array)}" for i, p in enumerate(params)]
+    lines += [f"  {param_name(i, p)} = {_show(p.array)}" for i, p in enumerate(params)]
     lines.append("Output gradients:")
     lines += [f"  y_grad[{i}] = {_show(gy)}" for i, gy in enumerate(analytic.grad_outputs)]
     lines.append("Gradients from backward:")

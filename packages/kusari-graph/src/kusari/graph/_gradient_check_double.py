@@ -9,7 +9,7 @@ import numpy.typing as npt
 from kusari.devices import Array
 
 from ._backprop import grad
-from ._gradient_check_backward import (
+from ._gradient_check_args import (
     Arrays,
     FunctionOutputs,
     OptionalArrays,
@@ -18,9 +18,9 @@ from ._gradient_check_backward import (
     as_optional_array_tuple,
     as_output_tuple,
     as_params,
-    check_backward,
     resolve_no_grads,
 )
+from ._gradient_check_backward import check_backward
 from ._variable import Variable
 
 __all__ = ["check_double_backward"]
