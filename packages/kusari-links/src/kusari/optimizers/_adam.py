@@ -172,7 +172,8 @@ def adam_step(
     scratch *= m
     if weight_decay_rate != 0:
         array *= 1.0 - eta * weight_decay_rate
-    scratch *= eta
+    if eta != 1.0:
+        scratch *= eta
     array -= scratch
 
 
