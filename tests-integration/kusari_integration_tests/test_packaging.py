@@ -12,7 +12,7 @@ import pytest
 
 LEAVES = {
     "kusari-devices": ["kusari.devices"],
-    "kusari-graph": ["kusari.graph", "kusari.functions"],
+    "kusari-graph": ["kusari.graph", "kusari.functions", "kusari.testing"],
     "kusari-links": [
         "kusari.links",
         "kusari.optimizers",
