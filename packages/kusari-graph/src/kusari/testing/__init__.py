@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from kusari.graph.__about__ import __version__ as __version__
 from kusari.graph._gradient_check_allclose import assert_allclose as assert_allclose
 
 from . import condition as condition
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from . import attr as attr
 
 __all__ = [
+    "__version__",
     "assert_allclose",
     "parameterize",
     "product",
