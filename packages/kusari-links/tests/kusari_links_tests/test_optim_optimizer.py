@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +17,7 @@ from kusari.links import Chain, Link, Parameter
 from kusari.optimizers import (
     SGD,
     Adam,
+    AdamRule,
     GradientMethod,
     Hyperparameter,
     MomentumSGD,
@@ -445,3 +448,36 @@ class TestFp32Update:
         rule = link.w.update_rule
         assert isinstance(rule, UpdateRule)
         assert rule._fp32_param is None
+
+
+class TestCopies:
+    def test_deepcopy_of_a_link_copies_its_rules(self) -> None:
+        model = Model()
+        opt = Adam(alpha=0.1).setup(model)
+        model.a.grad = numpy.ones((2, 2), numpy.float32)
+        model.b.grad = numpy.ones(2, numpy.float32)
+        opt.update()
+        clone = copy.deepcopy(model)
+        original_rule, cloned_rule = rule_of(model.a), rule_of(clone.a)
+        assert cloned_rule is not original_rule
+        assert type(cloned_rule) is type(original_rule)
+        assert cloned_rule.t == 1
+        assert original_rule.state is not None
+        assert cloned_rule.state is not None
+        assert cloned_rule.state["m"] is not original_rule.state["m"]
+        numpy.testing.assert_array_equal(cloned_rule.state["m"], original_rule.state["m"])
+
+    def test_pickled_optimizer_keeps_hyperparameters_and_state(self) -> None:
+        model = Model()
+        opt = Adam(alpha=0.1, amsgrad=True).setup(model)
+        model.a.grad = numpy.ones((2, 2), numpy.float32)
+        model.b.grad = numpy.ones(2, numpy.float32)
+        opt.update()
+        restored = pickle.loads(pickle.dumps(opt))
+        assert (restored.t, restored.alpha, restored.amsgrad) == (1, 0.1, True)
+        assert isinstance(restored.target, Model)
+        rule = restored.target.a.update_rule
+        assert isinstance(rule, AdamRule)
+        assert rule.hyperparam.parent is restored.hyperparam
+        restored.alpha = 0.5
+        assert rule.hyperparam.alpha == 0.5
