@@ -141,6 +141,22 @@ class GradientMethod(Optimizer, Generic[_HP]):
         Raises:
             RuntimeError: Before :meth:`setup`.
             TypeError: If ``lossfun`` returns something without a ``backward`` method.
+
+        Example:
+            >>> import numpy
+            >>> import kusari.functions as F
+            >>> from kusari.links import Link, Parameter
+            >>> from kusari.optimizers import SGD
+            >>> class Model(Link):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         with self.init_scope():
+            ...             self.w = Parameter(numpy.array([3.0]))
+            >>> model = Model()
+            >>> opt = SGD(lr=0.25).setup(model)
+            >>> opt.update(lambda: F.sum(F.mul(model.w, model.w)))  # the gradient is 2 * w
+            >>> model.w.array, opt.t
+            (array([1.5]), 1)
         """
         target = self._require_target()
         if lossfun is not None:

@@ -17,7 +17,18 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, final, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Generic,
+    Self,
+    TypeVar,
+    cast,
+    final,
+    overload,
+)
 
 import numpy
 
@@ -33,6 +44,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_UNSET: Final = object()
 _Check = Callable[[str, object], _T]
 
 
@@ -228,13 +240,13 @@ class HyperparameterField(Generic[_T]):
         if instance is None:
             return self
         own = instance.__dict__
-        try:
-            return cast(_T, own[self.name])
-        except KeyError:
-            parent = own.get("_parent")
-            if parent is None:
-                return self.default
-            return cast(_T, getattr(parent, self.name))
+        value = own.get(self.name, _UNSET)
+        if value is not _UNSET:
+            return cast(_T, value)
+        parent = own.get("_parent")
+        if parent is None:
+            return self.default
+        return cast(_T, getattr(parent, self.name))
 
     def __set__(self, instance: Hyperparameter, value: _T) -> None:
         instance.__dict__[self.name] = self.check(value)
