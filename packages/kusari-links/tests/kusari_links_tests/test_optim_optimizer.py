@@ -481,3 +481,15 @@ class TestCopies:
         assert rule.hyperparam.parent is restored.hyperparam
         restored.alpha = 0.5
         assert rule.hyperparam.alpha == 0.5
+
+
+def test_use_cleargrads_false_zero_fills_instead() -> None:
+    log: list[str] = []
+    model = Model(log)
+    opt = SGD(lr=0.5).setup(model)
+    with pytest.warns(DeprecationWarning, match="use_cleargrads is deprecated"):
+        opt.use_cleargrads(False)
+    with pytest.warns(DeprecationWarning, match="zerograds is deprecated"):
+        opt.update(model.loss, TARGETS)
+    assert "cleargrads" not in log
+    numpy.testing.assert_allclose(arr(model.b), [0.5, -0.5])

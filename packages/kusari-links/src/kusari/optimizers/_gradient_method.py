@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
@@ -43,6 +44,7 @@ class GradientMethod(Optimizer, Generic[_HP]):
         # An open set when omitted: only right for methods typed over Hyperparameter.
         self.hyperparam: _HP = cast(_HP, Hyperparameter()) if hyperparam is None else hyperparam
         self._use_fp32_update = False
+        self._use_cleargrads = True
 
     def setup(self, link: Link) -> Self:
         """Attach to ``link`` and give each of its current parameters a new update rule.
@@ -90,6 +92,22 @@ class GradientMethod(Optimizer, Generic[_HP]):
                 rule = param.update_rule
                 if isinstance(rule, UpdateRule):
                     rule.use_fp32_update(flag)
+
+    def use_cleargrads(self, use: bool = True) -> None:
+        """Choose between ``cleargrads`` (the default) and ``zerograds`` in :meth:`update`.
+
+        Deprecated, as in Chainer: clearing is always right, and zero-filling costs time.
+
+        Args:
+            use: ``False`` makes :meth:`update` call the target's ``zerograds`` instead.
+
+        Warns:
+            DeprecationWarning: Always.
+        """
+        warnings.warn(
+            "GradientMethod.use_cleargrads is deprecated", DeprecationWarning, stacklevel=2
+        )
+        self._use_cleargrads = use
 
     def reallocate_cleared_grads(self) -> None:
         """Give every initialized parameter whose gradient is ``None`` a zero gradient."""
@@ -167,7 +185,10 @@ class GradientMethod(Optimizer, Generic[_HP]):
                     "lossfun must return a kusari.graph.Variable (something with a "
                     f"backward method), got {type(loss).__name__}"
                 )
-            target.cleargrads()
+            if self._use_cleargrads:
+                target.cleargrads()
+            else:
+                target.zerograds()
             backward(loss_scale=self._loss_scale)
             del loss, backward
         self.reallocate_cleared_grads()
