@@ -27,13 +27,13 @@ from ._ada_delta import AdaDeltaRule as AdaDeltaRule
 from ._ada_grad import AdaGrad as AdaGrad
 from ._ada_grad import AdaGradHyperparameter as AdaGradHyperparameter
 from ._ada_grad import AdaGradRule as AdaGradRule
-from ._adam import AdaBound as AdaBound
 from ._adam import Adam as Adam
 from ._adam import AdamHyperparameter as AdamHyperparameter
 from ._adam import AdamRule as AdamRule
-from ._adam import AdamW as AdamW
-from ._adam import AMSBound as AMSBound
-from ._adam import AMSGrad as AMSGrad
+from ._adam_variants import AdaBound as AdaBound
+from ._adam_variants import AdamW as AdamW
+from ._adam_variants import AMSBound as AMSBound
+from ._adam_variants import AMSGrad as AMSGrad
 from ._gradient_method import GradientMethod as GradientMethod
 from ._hooks_table import Timing as Timing
 from ._hyperparameter import Hyperparameter as Hyperparameter

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import types
 import warnings
-from typing import final
 
 from kusari.devices import Array, kernels
 
@@ -29,16 +28,7 @@ from ._rule_utils import (
 )
 from ._update_rule import UpdateRule
 
-__all__ = [
-    "AMSBound",
-    "AMSGrad",
-    "AdaBound",
-    "Adam",
-    "AdamHyperparameter",
-    "AdamRule",
-    "AdamW",
-    "adam_step",
-]
+__all__ = ["DEFAULTS", "Adam", "AdamHyperparameter", "AdamRule", "adam_alpha_t", "adam_step"]
 
 
 class AdamHyperparameter(Hyperparameter):
@@ -106,7 +96,8 @@ class AdamHyperparameter(Hyperparameter):
         )
 
 
-_DEFAULTS = AdamHyperparameter()
+DEFAULTS = AdamHyperparameter()
+"""Adam's default hyperparameters (the signature defaults of every variant)."""
 
 
 def adam_alpha_t(hp: AdamHyperparameter, t: int) -> float:
@@ -373,16 +364,16 @@ class Adam(GradientMethod[AdamHyperparameter]):
 
     def __init__(
         self,
-        alpha: float = _DEFAULTS.alpha,
-        beta1: float = _DEFAULTS.beta1,
-        beta2: float = _DEFAULTS.beta2,
-        eps: float = _DEFAULTS.eps,
-        eta: float = _DEFAULTS.eta,
-        weight_decay_rate: float = _DEFAULTS.weight_decay_rate,
-        amsgrad: bool = _DEFAULTS.amsgrad,
-        adabound: bool = _DEFAULTS.adabound,
-        final_lr: float = _DEFAULTS.final_lr,
-        gamma: float = _DEFAULTS.gamma,
+        alpha: float = DEFAULTS.alpha,
+        beta1: float = DEFAULTS.beta1,
+        beta2: float = DEFAULTS.beta2,
+        eps: float = DEFAULTS.eps,
+        eta: float = DEFAULTS.eta,
+        weight_decay_rate: float = DEFAULTS.weight_decay_rate,
+        amsgrad: bool = DEFAULTS.amsgrad,
+        adabound: bool = DEFAULTS.adabound,
+        final_lr: float = DEFAULTS.final_lr,
+        gamma: float = DEFAULTS.gamma,
     ) -> None:
         super().__init__(
             AdamHyperparameter(
@@ -413,150 +404,3 @@ class Adam(GradientMethod[AdamHyperparameter]):
         """Deprecated alias of :attr:`alpha_t` (as in Chainer 6 and later)."""
         warnings.warn("Adam.lr is deprecated; use Adam.alpha_t", DeprecationWarning, stacklevel=2)
         return self.alpha_t
-
-
-@final
-class AdamW(Adam):
-    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
-
-    The same as ``Adam(..., weight_decay_rate=weight_decay_rate)``.
-
-    Args:
-        alpha: Step size.
-        beta1: Exponential decay rate of the first moment.
-        beta2: Exponential decay rate of the second moment.
-        eps: Small value for numerical stability.
-        eta: Schedule multiplier.
-        weight_decay_rate: Decoupled weight decay rate.
-
-    Example:
-        >>> AdamW(weight_decay_rate=0.01).weight_decay_rate
-        0.01
-    """
-
-    def __init__(
-        self,
-        alpha: float = _DEFAULTS.alpha,
-        beta1: float = _DEFAULTS.beta1,
-        beta2: float = _DEFAULTS.beta2,
-        eps: float = _DEFAULTS.eps,
-        eta: float = _DEFAULTS.eta,
-        weight_decay_rate: float = _DEFAULTS.weight_decay_rate,
-    ) -> None:
-        super().__init__(
-            alpha=alpha,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            eta=eta,
-            weight_decay_rate=weight_decay_rate,
-        )
-
-
-@final
-class AMSGrad(Adam):
-    """AMSGrad (Reddi et al., 2018): ``Adam(..., amsgrad=True)``.
-
-    Args:
-        alpha: Step size.
-        beta1: Exponential decay rate of the first moment.
-        beta2: Exponential decay rate of the second moment.
-        eps: Small value for numerical stability.
-        eta: Schedule multiplier.
-
-    Example:
-        >>> AMSGrad().amsgrad
-        True
-    """
-
-    def __init__(
-        self,
-        alpha: float = _DEFAULTS.alpha,
-        beta1: float = _DEFAULTS.beta1,
-        beta2: float = _DEFAULTS.beta2,
-        eps: float = _DEFAULTS.eps,
-        eta: float = _DEFAULTS.eta,
-    ) -> None:
-        super().__init__(alpha=alpha, beta1=beta1, beta2=beta2, eps=eps, eta=eta, amsgrad=True)
-
-
-@final
-class AdaBound(Adam):
-    """AdaBound (Luo et al., 2019): ``Adam(..., adabound=True)``.
-
-    Args:
-        alpha: Step size.
-        beta1: Exponential decay rate of the first moment.
-        beta2: Exponential decay rate of the second moment.
-        final_lr: The final (SGD) learning rate the bounds converge to.
-        gamma: Convergence speed of the bounds.
-        eps: Small value for numerical stability.
-        eta: Schedule multiplier.
-
-    Example:
-        >>> AdaBound(final_lr=0.05).final_lr
-        0.05
-    """
-
-    def __init__(
-        self,
-        alpha: float = _DEFAULTS.alpha,
-        beta1: float = _DEFAULTS.beta1,
-        beta2: float = _DEFAULTS.beta2,
-        final_lr: float = _DEFAULTS.final_lr,
-        gamma: float = _DEFAULTS.gamma,
-        eps: float = _DEFAULTS.eps,
-        eta: float = _DEFAULTS.eta,
-    ) -> None:
-        super().__init__(
-            alpha=alpha,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            eta=eta,
-            adabound=True,
-            final_lr=final_lr,
-            gamma=gamma,
-        )
-
-
-@final
-class AMSBound(Adam):
-    """AMSBound (Luo et al., 2019): ``Adam(..., amsgrad=True, adabound=True)``.
-
-    Args:
-        alpha: Step size.
-        beta1: Exponential decay rate of the first moment.
-        beta2: Exponential decay rate of the second moment.
-        final_lr: The final (SGD) learning rate the bounds converge to.
-        gamma: Convergence speed of the bounds.
-        eps: Small value for numerical stability.
-        eta: Schedule multiplier.
-
-    Example:
-        >>> opt = AMSBound()
-        >>> opt.amsgrad, opt.adabound
-        (True, True)
-    """
-
-    def __init__(
-        self,
-        alpha: float = _DEFAULTS.alpha,
-        beta1: float = _DEFAULTS.beta1,
-        beta2: float = _DEFAULTS.beta2,
-        final_lr: float = _DEFAULTS.final_lr,
-        gamma: float = _DEFAULTS.gamma,
-        eps: float = _DEFAULTS.eps,
-        eta: float = _DEFAULTS.eta,
-    ) -> None:
-        super().__init__(
-            alpha=alpha,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            eta=eta,
-            amsgrad=True,
-            adabound=True,
-            final_lr=final_lr,
-            gamma=gamma,
-        )
