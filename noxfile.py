@@ -13,6 +13,8 @@ Sessions:
                  checks imports, py.typed, the namespace and the versions.
     docs         Sphinx (-W) and its doctests.
     ci           exactly what .ci/run runs: all of the above, on every installed Python.
+    bench        (not run by default) the benchmark suite of benchmarks/: kusari against
+                 Chainer 7.8.1 (own venv) and PyTorch; ``nox -s bench -- --quick``.
 """
 
 from __future__ import annotations
@@ -252,6 +254,64 @@ def docs(session: nox.Session) -> None:
         str(ROOT / "docs"),
         str(build / "doctest"),
     )
+
+
+CHAINER_VENV = ROOT / ".nox" / "bench-chainer-7.8.1"
+
+
+def _chainer_python(session: nox.Session) -> tuple[str | None, str]:
+    """The Chainer 7.8.1 interpreter (built once, cached under .nox/), or None and why not.
+
+    Chainer 7.8.1 needs Python 3.11 and numpy<2, so it cannot share the bench venv.
+    """
+    import subprocess
+
+    python = CHAINER_VENV / "bin" / "python"
+    stamp = CHAINER_VENV / ".complete"
+    if stamp.exists() and python.exists():
+        return str(python), ""
+    base = shutil.which("python3.11")
+    if base is None:
+        return None, "no python3.11 on PATH to build the Chainer 7.8.1 venv"
+    if CHAINER_VENV.exists():
+        shutil.rmtree(CHAINER_VENV)
+    steps = [
+        [base, "-m", "venv", str(CHAINER_VENV)],
+        [str(python), "-m", "pip", "install", "-q", "setuptools<70", "wheel", "numpy==1.26.4"],
+        [str(python), "-m", "pip", "install", "-q", "--no-build-isolation", "chainer==7.8.1"],
+        [str(python), "-c", "import chainer; print(chainer.__version__)"],
+    ]
+    for cmd in steps:
+        session.log(" ".join(cmd))
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+            return None, f"building the Chainer 7.8.1 venv failed: {tail}"
+    stamp.write_text("ok\n")
+    return str(python), ""
+
+
+@nox.session(python=PYTHONS[0], reuse_venv=True, default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmark suite: ``nox -s bench -- [--quick] [--impls ...] [--workloads ...]``.
+
+    kusari (editable, so the working tree is what gets measured) and torch (CPU eager) run
+    in this session's venv; Chainer 7.8.1 in its own cached venv.  See benchmarks/README.md.
+    """
+    session.install(*(arg for d in _with_siblings("kusari") for arg in ("-e", d)), "torch")
+    if "cuda" in session.posargs:
+        # The GPU variant needs CuPy; without it (or a device) the driver says why and skips.
+        try:
+            session.install("-e", f"{_package_dir('kusari-devices')}[cuda12]")
+        except nox.command.CommandFailed:
+            session.warn("could not install CuPy; kusari on the GPU will be unavailable")
+    python, reason = _chainer_python(session)
+    if python is None:
+        session.warn(f"Chainer is unavailable: {reason}")
+        chainer_args = ["--chainer-unavailable", reason]
+    else:
+        chainer_args = ["--chainer-python", python]
+    session.run("python", "-m", "benchmarks.run", *chainer_args, *session.posargs)
 
 
 @nox.session(python=False)
