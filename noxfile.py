@@ -299,7 +299,7 @@ def bench(session: nox.Session) -> None:
     in this session's venv; Chainer 7.8.1 in its own cached venv.  See benchmarks/README.md.
     """
     session.install(*(arg for d in _with_siblings("kusari") for arg in ("-e", d)), "torch")
-    if "cuda" in session.posargs:
+    if any("cuda" in arg for arg in session.posargs):
         # The GPU variant needs CuPy; without it (or a device) the driver says why and skips.
         try:
             session.install("-e", f"{_package_dir('kusari-devices')}[cuda12]")

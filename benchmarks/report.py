@@ -202,7 +202,10 @@ def markdown(data: dict[str, Any]) -> str:
                 status, reason = entry.get("status"), entry.get("reason")
                 problems.append(f"- {w.name} / {impl}: {status}: {reason}")
             elif entry.get("errors"):
-                problems.append(f"- {w.name} / {impl}: {entry['errors']} failed round(s)")
+                problems.append(
+                    f"- {w.name} / {impl}: {entry['errors']} failed round(s),"
+                    f" last: {entry.get('last_error')}"
+                )
             for bad in entry.get("check_mismatch", []):
                 problems.append(f"- {w.name} / {impl}: check mismatch: {bad}")
     if problems:

@@ -217,6 +217,7 @@ class Runner:
             entry.setdefault("check", result.get("check", {}))
         elif result["status"] == "error":
             entry["errors"] += 1
+            entry["last_error"] = result.get("reason")
             if entry["status"] != "ok":
                 entry["status"] = "error"
                 entry["reason"] = result.get("reason")
