@@ -23,7 +23,7 @@ import numpy
 from kusari.devices import Array, get_array_module, is_array
 
 from . import _config
-from ._function_hook import _hooks_var, _merged_hooks
+from ._function_hook import _merged_hooks
 from ._function_node import FunctionNode, _local_hooks_used, _select_targets
 from ._variable import Variable, _make_variable, _type_name
 from ._variable_node import VariableNode
@@ -364,8 +364,9 @@ def _run(
     processed: list[FunctionNode] = []
     push = heapq.heappush
     pop = heapq.heappop
-    debug = _config.current().debug
-    global_hooks = _hooks_var.get()
+    snapshot = _config.current()
+    debug = snapshot.debug
+    global_hooks = snapshot.hooks
     any_local_hooks = _local_hooks_used[0]
 
     for node, g in roots:
@@ -375,34 +376,37 @@ def _run(
         if creator is not None and (allowed is None or creator in allowed):
             if creator not in seen:
                 seen.add(creator)
-                push(heap, (-creator.rank, counter, creator))
+                push(heap, (-creator._rank, counter, creator))
                 counter += 1
         elif assign_leaves and node._requires_grad and node not in leaves:
             leaves[node] = None
             _load_leaf_grad(node, grads, double)
 
+    # ``plain``: no double backprop, debug checks or hooks, so a function that has
+    # backward_arrays runs it directly (the hot path of ``loss.backward()``).
+    plain = not double and not debug and not global_hooks and not any_local_hooks
+    grads_pop = grads.pop
+    grads_get = grads.get
     while heap:
         func = pop(heap)[2]
-        out_refs = func.outputs
-        gys_list: list[Grad] = []
-        has_grad = False
-        for ref in out_refs:
-            out = ref()
-            if out is None:
-                gys_list.append(None)
+        out_refs = func._outputs
+        if len(out_refs) == 1:
+            out = out_refs[0]()
+            g = None if out is None else grads_pop(out, None)
+            if g is None:
                 continue
-            g = grads.pop(out, None)
-            if g is not None:
-                has_grad = True
-                if capture is not None and out in capture:
-                    captured[out] = g
-                if retain_grad:
-                    _set_var_grad(out, g, double, None)
-            gys_list.append(g)
-        if not has_grad:
-            continue
+            if capture is not None and out in capture:
+                captured[out] = g
+            if retain_grad:
+                _set_var_grad(out, g, double, None)  # type: ignore[arg-type]
+            gys: tuple[Grad, ...] = (g,)
+        else:
+            gys_or_none = _pop_output_grads(func, grads, capture, captured, retain_grad, double)
+            if gys_or_none is None:
+                continue
+            gys = gys_or_none
 
-        inputs = func.inputs
+        inputs = func._inputs
         n_inputs = len(inputs)
         if reachable is None and n_inputs == 1:
             targets = _T0 if inputs[0]._requires_grad else _NONE
@@ -420,56 +424,26 @@ def _run(
             )
         if not targets:
             continue
-        gys = tuple(gys_list)
 
-        hooks = _merged_hooks(func) if any_local_hooks else global_hooks
-        if hooks:
-            in_data = tuple([x._data for x in inputs])
-            out_grad = _arrays_of(gys) if double else gys
-            for hook in hooks.values():
-                hook.backward_preprocess(func, in_data, out_grad)
+        if plain and type(func)._plain_backward:
+            gxs = func.backward_arrays(targets, gys)
+            if len(gxs) != len(targets):
+                gxs = _select_targets(func, targets, gxs)
+        else:
+            gxs = _step(func, targets, gys, grads, leaves, double, assign_leaves, debug,
+                        _merged_hooks(func) if any_local_hooks else global_hooks)
 
-        cls = type(func)
-        try:
-            if cls._has_backward_accumulate:
-                gxs = _accumulate_step(func, targets, gys, grads, leaves, double, assign_leaves)
-            elif double:
-                gxs = _variables_of(func, func._backward_targets(targets, gys))
-            elif cls._fast_backward:
-                gxs = _select_targets(func, targets, func.backward_arrays(targets, gys))
-            else:
-                gy_vars = tuple(
-                    [None if g is None else _make_variable(_as_owned_array(g), False) for g in gys]
-                )
-                gxs = _arrays_of(_select_targets(func, targets, func.backward(targets, gy_vars)))
-            if debug:
-                _debug_check(func, targets, gxs, double)
-        except Exception as error:
-            stack = func.stack
-            if stack:
-                import traceback
-
-                error.add_note(
-                    f"The error happened in the backward of {func.label}, which was applied "
-                    "at:\n" + "".join(traceback.format_list(stack))
-                )
-            raise
-
-        if hooks:
-            for hook in hooks.values():
-                hook.backward_postprocess(func, in_data, out_grad)
-
-        for i, gx in zip(targets, gxs, strict=True):
+        for i, gx in zip(targets, gxs):
             if gx is None:
                 continue
             x = inputs[i]
-            prev = grads.get(x)
+            prev = grads_get(x)
             if prev is None:
                 creator = x._creator_node
                 if creator is not None and (allowed is None or creator in allowed):
                     if creator not in seen:
                         seen.add(creator)
-                        push(heap, (-creator.rank, counter, creator))
+                        push(heap, (-creator._rank, counter, creator))
                         counter += 1
                 elif assign_leaves and x not in leaves:
                     leaves[x] = None
@@ -507,8 +481,82 @@ def _run(
             for x in func.inputs:
                 if x._data is not None:
                     x._data = None
-                    x._released = True
     return captured
+
+
+def _pop_output_grads(
+    func: FunctionNode,
+    grads: dict[VariableNode, Grad],
+    capture: set[VariableNode] | None,
+    captured: dict[VariableNode, Grad],
+    retain_grad: bool,
+    double: bool,
+) -> tuple[Grad, ...] | None:
+    """Take the gradients of a function's outputs out of the table (None if there are none)."""
+    gys: list[Grad] = []
+    has_grad = False
+    for ref in func._outputs:
+        out = ref()
+        if out is None:
+            gys.append(None)
+            continue
+        g = grads.pop(out, None)
+        if g is not None:
+            has_grad = True
+            if capture is not None and out in capture:
+                captured[out] = g
+            if retain_grad:
+                _set_var_grad(out, g, double, None)
+        gys.append(g)
+    return tuple(gys) if has_grad else None
+
+
+def _step(
+    func: FunctionNode,
+    targets: tuple[int, ...],
+    gys: tuple[Grad, ...],
+    grads: dict[VariableNode, Grad],
+    leaves: dict[VariableNode, None],
+    double: bool,
+    assign_leaves: bool,
+    debug: bool,
+    hooks: Any,
+) -> tuple[Grad, ...]:
+    """One function's backward, in general: hooks, debug checks, every backward flavour."""
+    if hooks:
+        in_data = tuple([x._data for x in func.inputs])
+        out_grad = _arrays_of(gys) if double else gys
+        for hook in hooks.values():
+            hook.backward_preprocess(func, in_data, out_grad)
+    cls = type(func)
+    try:
+        if cls._has_backward_accumulate:
+            gxs = _accumulate_step(func, targets, gys, grads, leaves, double, assign_leaves)
+        elif double:
+            gxs = _variables_of(func, func._backward_targets(targets, gys))
+        elif cls._fast_backward:
+            gxs = _select_targets(func, targets, func.backward_arrays(targets, gys))
+        else:
+            gy_vars = tuple(
+                [None if g is None else _make_variable(_as_owned_array(g), False) for g in gys]
+            )
+            gxs = _arrays_of(_select_targets(func, targets, func.backward(targets, gy_vars)))
+        if debug:
+            _debug_check(func, targets, gxs, double)
+    except Exception as error:
+        stack = func.stack
+        if stack:
+            import traceback
+
+            error.add_note(
+                f"The error happened in the backward of {func.label}, which was applied "
+                "at:\n" + "".join(traceback.format_list(stack))
+            )
+        raise
+    if hooks:
+        for hook in hooks.values():
+            hook.backward_postprocess(func, in_data, out_grad)
+    return gxs
 
 
 def _load_leaf_grad(node: VariableNode, grads: dict[VariableNode, Grad], double: bool) -> Grad:
@@ -635,10 +683,9 @@ def _debug_check(
 
 def _release_after(func: FunctionNode) -> None:
     """Drop the arrays only this function's backward needed (release_retained mode)."""
-    if func._retained_output_data is not None:
+    if getattr(func, "_retained_output_data", None) is not None:
         func._retained_output_data = None
     for ref in func.outputs:
         out = ref()
         if out is not None and out._data is not None:
             out._data = None
-            out._released = True

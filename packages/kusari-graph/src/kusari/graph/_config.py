@@ -107,19 +107,28 @@ def _defaults() -> dict[str, object]:
 
 
 class _Snapshot:
-    """The merged configuration one context sees.  Never mutated after creation.
+    """What one context sees: the merged configuration and the global function hooks.
 
-    The hot flags are real attributes (``enable_backprop``, ``type_check``, ``debug``) so
-    the graph code reads them without a dictionary lookup.
+    Never mutated after creation.  The hot flags are real attributes (``enable_backprop``,
+    ``type_check``, ``debug``, ``hooks``) so the graph code reads them without a lookup.
     """
 
-    __slots__ = ("debug", "enable_backprop", "overrides", "type_check", "values", "version")
+    __slots__ = (
+        "debug",
+        "enable_backprop",
+        "hooks",
+        "overrides",
+        "type_check",
+        "values",
+        "version",
+    )
 
-    def __init__(self, version: int, overrides: dict[str, object]) -> None:
+    def __init__(self, version: int, overrides: dict[str, object], hooks: dict[str, Any]) -> None:
         values = dict(_global_values)
         values.update(overrides)
         self.values: dict[str, object] = values
         self.overrides = overrides
+        self.hooks = hooks
         self.version = version
         self.enable_backprop = bool(values["enable_backprop"])
         self.type_check = bool(values["type_check"])
@@ -129,8 +138,9 @@ class _Snapshot:
 _global_values: dict[str, object] = _defaults()
 # A one-element list so that the hot path reads it without a ``global`` statement.
 _global_version: list[int] = [0]
+_NO_HOOKS: dict[str, Any] = {}
 _snapshot_var: contextvars.ContextVar[_Snapshot] = contextvars.ContextVar(
-    "kusari_config", default=_Snapshot(0, {})
+    "kusari_config", default=_Snapshot(0, {}, _NO_HOOKS)
 )
 
 
@@ -138,15 +148,29 @@ def current() -> _Snapshot:
     """Return the snapshot of the current context (the graph's hot path calls this)."""
     snapshot = _snapshot_var.get()
     if snapshot.version != _global_version[0]:
-        snapshot = _Snapshot(_global_version[0], snapshot.overrides)
+        snapshot = _Snapshot(_global_version[0], snapshot.overrides, snapshot.hooks)
         _snapshot_var.set(snapshot)
     return snapshot
 
 
-def _set_override(name: str, value: object) -> contextvars.Token[_Snapshot]:
-    overrides = dict(current().overrides)
+def _set_override(name: str, value: object) -> None:
+    snapshot = current()
+    overrides = dict(snapshot.overrides)
     overrides[name] = value
-    return _snapshot_var.set(_Snapshot(_global_version[0], overrides))
+    _snapshot_var.set(_Snapshot(_global_version[0], overrides, snapshot.hooks))
+
+
+def _remove_override(name: str) -> None:
+    snapshot = current()
+    overrides = dict(snapshot.overrides)
+    del overrides[name]
+    _snapshot_var.set(_Snapshot(_global_version[0], overrides, snapshot.hooks))
+
+
+def set_hooks(hooks: dict[str, Any]) -> None:
+    """Replace the global function hooks of the current context (used by FunctionHook)."""
+    snapshot = current()
+    _snapshot_var.set(_Snapshot(_global_version[0], snapshot.overrides, hooks or _NO_HOOKS))
 
 
 class GlobalConfig:
@@ -226,12 +250,9 @@ class LocalConfig:
         _set_override(name, value)
 
     def __delattr__(self, name: str) -> None:
-        snapshot = current()
-        if name not in snapshot.overrides:
+        if name not in current().overrides:
             raise AttributeError(f"the current context has no own configuration entry {name!r}")
-        overrides = dict(snapshot.overrides)
-        del overrides[name]
-        _snapshot_var.set(_Snapshot(_global_version[0], overrides))
+        _remove_override(name)
 
     def show(self, file: TextIO | None = None) -> None:
         """Print every entry this context sees, sorted by name.
@@ -292,11 +313,19 @@ def using_config(name: str, value: object, config: LocalConfig = config) -> Iter
     """
     if config is not _local_config:
         raise TypeError("using_config() supports only kusari.graph.config as its config")
-    token = _set_override(name, value)
+    overrides = current().overrides
+    had_value = name in overrides
+    old_value = overrides.get(name)
+    _set_override(name, value)
     try:
         yield
     finally:
-        _snapshot_var.reset(token)
+        # Restore this entry only, so that other entries set inside the block survive it
+        # (as in Chainer).
+        if had_value:
+            _set_override(name, old_value)
+        elif name in current().overrides:
+            _remove_override(name)
 
 
 _local_config = config

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import contextvars
 import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
 from kusari.devices import Array
 
+from . import _config
+
 if TYPE_CHECKING:
     from ._function_node import FunctionNode
 
 __all__ = ["FunctionHook", "get_function_hooks"]
 
-_EMPTY: dict[str, FunctionHook] = {}
-# The hooks registered with ``with hook:`` in this thread or task.  The dict is replaced,
-# never mutated, so a context that copied it keeps its own view.
-_hooks_var: contextvars.ContextVar[dict[str, FunctionHook]] = contextvars.ContextVar(
-    "kusari_function_hooks", default=_EMPTY
-)
+# The hooks registered with ``with hook:`` live in the configuration snapshot of the
+# current thread or task (``_config.current().hooks``).  The dict is replaced, never
+# mutated, so a context that copied it keeps its own view.
 
 
 def get_function_hooks() -> Mapping[str, FunctionHook]:
@@ -36,7 +34,7 @@ def get_function_hooks() -> Mapping[str, FunctionHook]:
         >>> len(get_function_hooks())
         0
     """
-    return types.MappingProxyType(_hooks_var.get())
+    return types.MappingProxyType(_config.current().hooks)
 
 
 class FunctionHook:
@@ -70,22 +68,21 @@ class FunctionHook:
     name: str = "FunctionHook"
 
     def __enter__(self) -> Self:
-        hooks = _hooks_var.get()
+        hooks = _config.current().hooks
         if self.name in hooks:
             raise KeyError(f"a function hook named {self.name!r} is already registered")
         new_hooks = dict(hooks)
         new_hooks[self.name] = self
-        _hooks_var.set(new_hooks)
+        _config.set_hooks(new_hooks)
         self.added(None)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        hooks = _hooks_var.get()
+        hooks = _config.current().hooks
         if hooks.get(self.name) is not self:
             return
         self.deleted(None)
-        new_hooks = {name: hook for name, hook in hooks.items() if name != self.name}
-        _hooks_var.set(new_hooks or _EMPTY)
+        _config.set_hooks({name: hook for name, hook in hooks.items() if name != self.name})
 
     def added(self, function: FunctionNode | None) -> None:
         """Called when the hook is registered.
@@ -151,7 +148,7 @@ class FunctionHook:
 
 def _merged_hooks(function: Any) -> dict[str, FunctionHook]:
     """The global hooks followed by the function's own ones."""
-    hooks = _hooks_var.get()
+    hooks: dict[str, FunctionHook] = _config.current().hooks
     local = getattr(function, "_local_function_hooks", None)
     if local:
         merged = dict(hooks)

@@ -12,7 +12,7 @@ import numpy
 from kusari.devices import Array, get_array_module, get_device_from_array, is_array, using_device
 
 from . import _config
-from ._function_hook import FunctionHook, _hooks_var, _merged_hooks
+from ._function_hook import FunctionHook, _merged_hooks
 from ._input_spec import InputSpec
 from ._variable import Variable, VariableOrArray, _make_variable, _type_name
 from ._variable_node import VariableNode, _dead
@@ -29,17 +29,8 @@ _snapshot_var = _config._snapshot_var
 _global_version = _config._global_version
 # Set once any function gets a local hook; until then apply() never looks for them.
 _local_hooks_used = [False]
+_FAST_TYPES = (Variable, numpy.ndarray)
 
-_SLOT_DEFAULTS: dict[str, Any] = {
-    "inputs": (),
-    "outputs": (),
-    "rank": 0,
-    "stack": None,
-    "_input_indexes_to_retain": None,
-    "_output_indexes_to_retain": None,
-    "_retained_output_data": None,
-    "_local_function_hooks": None,
-}
 
 
 def _owner(cls: type, name: str) -> type:
@@ -94,22 +85,25 @@ class FunctionNode:
         array([2., 6.])
     """
 
+    # The slots are assigned by apply(); until then the public properties report Chainer's
+    # class-level defaults.  (No __getattr__ provides the defaults: it would slow down
+    # every attribute access of every function node.)
     __slots__ = (
         "__weakref__",
         "_input_indexes_to_retain",
+        "_inputs",
         "_local_function_hooks",
         "_output_indexes_to_retain",
+        "_outputs",
+        "_rank",
         "_retained_output_data",
-        "inputs",
-        "outputs",
-        "rank",
-        "stack",
+        "_stack",
     )
 
-    inputs: tuple[VariableNode, ...]
-    outputs: tuple[weakref.ref[VariableNode], ...]
-    rank: int
-    stack: list[traceback.FrameSummary] | None
+    _inputs: tuple[VariableNode, ...]
+    _outputs: tuple[weakref.ref[VariableNode], ...]
+    _rank: int
+    _stack: list[traceback.FrameSummary] | None
     _input_indexes_to_retain: tuple[int, ...] | None
     _output_indexes_to_retain: tuple[int, ...] | None
     _retained_output_data: tuple[Array | None, ...] | None
@@ -119,14 +113,25 @@ class FunctionNode:
 
     # Derived from each class's methods by __init_subclass__.
     _spec_check: ClassVar[Any] = None
+    _spec_arity: ClassVar[int] = -1
     _has_check_type_forward: ClassVar[bool] = False
     _has_backward_accumulate: ClassVar[bool] = False
     _fast_backward: ClassVar[bool] = False
+    _plain_backward: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         spec = cls.input_spec
-        cls._spec_check = None if spec is None else spec.check
+        if spec is None:
+            cls._spec_check = None
+            cls._spec_arity = -1
+        elif spec.counts_only:
+            # apply() compares the number of inputs itself; no call needed.
+            cls._spec_check = None
+            cls._spec_arity = len(spec.names)
+        else:
+            cls._spec_check = spec.check
+            cls._spec_arity = -1
         cls._has_check_type_forward = _owner(cls, "check_type_forward") is not FunctionNode
         cls._has_backward_accumulate = _owner(cls, "backward_accumulate") is not FunctionNode
         arrays_owner = _owner(cls, "backward_arrays")
@@ -135,18 +140,39 @@ class FunctionNode:
             and issubclass(arrays_owner, _owner(cls, "backward"))
             and issubclass(arrays_owner, _owner(cls, "backward_accumulate"))
         )
+        cls._plain_backward = cls._fast_backward and not cls._has_backward_accumulate
 
-    if not TYPE_CHECKING:
+    @property
+    def inputs(self) -> tuple[VariableNode, ...]:
+        """The input nodes (empty before the function is applied with backprop enabled)."""
+        return getattr(self, "_inputs", ())
 
-        def __getattr__(self, name: str) -> Any:
-            # Slots behave like Chainer's class-level defaults until they are assigned,
-            # also in subclasses whose __init__ does not call FunctionNode.__init__.
-            try:
-                return _SLOT_DEFAULTS[name]
-            except KeyError:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                ) from None
+    @inputs.setter
+    def inputs(self, inputs: tuple[VariableNode, ...]) -> None:
+        self._inputs = inputs
+
+    @property
+    def outputs(self) -> tuple[weakref.ref[VariableNode], ...]:
+        """Weak references to the output nodes (empty before the function is applied)."""
+        return getattr(self, "_outputs", ())
+
+    @outputs.setter
+    def outputs(self, outputs: tuple[weakref.ref[VariableNode], ...]) -> None:
+        self._outputs = outputs
+
+    @property
+    def rank(self) -> int:
+        """The topological rank: the largest rank of the inputs (0 before applying)."""
+        return getattr(self, "_rank", 0)
+
+    @rank.setter
+    def rank(self, rank: int) -> None:
+        self._rank = rank
+
+    @property
+    def stack(self) -> list[traceback.FrameSummary] | None:
+        """The stack where the function was applied, recorded in debug mode only."""
+        return getattr(self, "_stack", None)
 
     # -- applying --------------------------------------------------------------------------
 
@@ -172,43 +198,52 @@ class FunctionNode:
             snapshot = _config.current()
         if type(inputs) is not tuple:
             inputs = tuple(inputs)
-        in_list: list[Array] = []
-        requires_grad = False
-        on_cpu = True
-        for x in inputs:
-            x_type = type(x)
-            if x_type is Variable or (x_type is not _ndarray and isinstance(x, Variable)):
-                data = x._data[0]  # type: ignore[union-attr]
-                if data is None:
-                    raise _uninitialized_input(self, x)  # type: ignore[arg-type]
-                if x._requires_grad:  # type: ignore[union-attr]
-                    requires_grad = True
-            elif x_type is _ndarray:
-                data = x
-            elif is_array(x):
-                data = x
+
+        # Unwrap the inputs.  One or two plain Variables (or a Variable and an array) are
+        # the hot cases and take the inlined paths: ``layout`` 1 or 2; 0 is the general one.
+        n_inputs = len(inputs)
+        x0: Any = inputs[0] if n_inputs else None
+        x1: Any = None
+        if n_inputs == 1 and type(x0) is Variable:
+            d0 = x0._data[0]
+            if d0 is None:
+                raise _uninitialized_input(self, x0)
+            requires_grad = x0._requires_grad
+            in_data: tuple[Array, ...] = (d0,)
+            on_cpu = type(d0) is _ndarray
+            layout = 1
+        elif n_inputs == 2 and type(x0) is Variable and type(inputs[1]) in _FAST_TYPES:
+            x1 = inputs[1]
+            d0 = x0._data[0]
+            if type(x1) is Variable:
+                d1 = x1._data[0]
+                requires_grad = x0._requires_grad or x1._requires_grad
             else:
-                raise TypeError(
-                    f"{self.label}: inputs must be Variables or arrays, got {_type_name(x)} "
-                    f"at position {len(in_list)}"
-                )
-            if type(data) is not _ndarray:
-                on_cpu = False
-            in_list.append(data)
-        in_data = tuple(in_list)
+                d1 = x1
+                requires_grad = x0._requires_grad
+            if d0 is None or d1 is None:
+                raise _uninitialized_input(self, x0 if d0 is None else x1)
+            in_data = (d0, d1)
+            on_cpu = type(d0) is _ndarray and type(d1) is _ndarray
+            layout = 2
+        else:
+            in_data, requires_grad, on_cpu = _unwrap(self, inputs)
+            layout = 0
 
         cls = type(self)
         if snapshot.type_check:
             spec_check = cls._spec_check
-            if spec_check is not None and not spec_check(in_data):
+            if spec_check is not None:
+                if not spec_check(in_data):
+                    assert cls.input_spec is not None
+                    cls.input_spec.raise_error(in_data, self.label)
+            elif cls._spec_arity >= 0 and n_inputs != cls._spec_arity:
                 assert cls.input_spec is not None
                 cls.input_spec.raise_error(in_data, self.label)
             if cls._has_check_type_forward:
                 self._check_data_type_forward(in_data)
 
-        hooks = _hooks_var.get()
-        if _local_hooks_used[0]:
-            hooks = _merged_hooks(self)
+        hooks = _merged_hooks(self) if _local_hooks_used[0] else snapshot.hooks
         if hooks:
             for hook in hooks.values():
                 hook.forward_preprocess(self, in_data)
@@ -224,10 +259,11 @@ class FunctionNode:
             raise TypeError(
                 f"{self.label}.forward must return a tuple of arrays, got {_type_name(outputs)}"
             )
-        for y in outputs:
-            if type(y) is not _ndarray and not is_array(y):
-                outputs = self._arrays_from_forward(outputs)
-                break
+        if len(outputs) != 1 or type(outputs[0]) is not _ndarray:
+            return self._apply_general(
+                snapshot, hooks, inputs, in_data, outputs, requires_grad
+            )
+        y = outputs[0]
         if snapshot.debug:
             self._debug_forward(outputs)
 
@@ -235,61 +271,122 @@ class FunctionNode:
             for hook in hooks.values():
                 hook.forward_postprocess(self, in_data)
 
-        if len(outputs) == 1:
-            ret: tuple[Variable, ...] = (_make_variable(outputs[0], requires_grad),)
+        variable: Variable = _object_new(Variable)
+        variable._data = [y]
+        variable._node = None
+        variable._grad = None
+        variable._grad_var = None
+        variable._requires_grad = requires_grad
+        variable._name = None
+        variable._loss_scale = None
+        variable._grad_valid = True
+        if not snapshot.enable_backprop:
+            return (variable,)
+
+        # Record the graph: the inputs' nodes strongly, the output's node weakly.
+        if layout == 1:
+            n0 = x0._node
+            if n0 is None:
+                n0 = x0.node
+            rank = n0._rank
+            self._inputs = nodes = (n0,)
+        elif layout == 2:
+            n0 = x0._node
+            if n0 is None:
+                n0 = x0.node
+            if type(x1) is Variable:
+                n1 = x1._node
+                if n1 is None:
+                    n1 = x1.node
+            else:
+                n1 = _object_new(VariableNode)
+                n1._variable = _dead
+                n1._data = None
+                n1._creator_node = None
+                n1._rank = 0
+                n1._requires_grad = False
+                n1._old_style_grad_generator = None
+                n1.name = None
+                n1.dtype = x1.dtype
+                n1.shape = x1.shape
+            rank = n0._rank
+            if n1._rank > rank:
+                rank = n1._rank
+            self._inputs = nodes = (n0, n1)
         else:
-            ret = tuple([_make_variable(y, requires_grad) for y in outputs])
+            nodes, rank = _input_nodes(inputs, in_data)
+            self._inputs = nodes
+        self._rank = rank
+        node: VariableNode = _object_new(VariableNode)
+        node._variable = _ref(variable)
+        node._data = None
+        node._creator_node = self
+        node._rank = rank + 1
+        node._requires_grad = requires_grad
+        node._old_style_grad_generator = None
+        node.name = None
+        node.dtype = y.dtype
+        node.shape = y.shape
+        variable._node = node
+        self._outputs = (_ref(node),)
 
-        if snapshot.enable_backprop:
-            self._record(inputs, in_data, outputs, ret, requires_grad)
-        return ret
+        retained = self._input_indexes_to_retain
+        if retained is not None:
+            for index in retained:
+                nodes[index]._data = in_data[index]
+        if self._output_indexes_to_retain is not None:
+            node._data = y
+            self._retained_output_data = (y,)
+        return (variable,)
 
-    def _record(
+    def _apply_general(
         self,
+        snapshot: Any,
+        hooks: Any,
         inputs: tuple[VariableOrArray, ...],
         in_data: tuple[Array, ...],
-        outputs: tuple[Array, ...],
-        ret: tuple[Variable, ...],
+        outputs: tuple[Any, ...],
         requires_grad: bool,
-    ) -> None:
-        """Link this node into the graph (inputs strongly, outputs weakly)."""
-        nodes = []
-        rank = 0
-        for x, data in zip(inputs, in_data, strict=True):
-            if type(x) is _ndarray or not isinstance(x, Variable):
-                node = _bare_node(None, data, False)
-            else:
-                node = x._node  # type: ignore[assignment]
-                if node is None:
-                    node = x.node
-                elif node._rank > rank:
-                    rank = node._rank
-            nodes.append(node)
-        self.rank = rank
-        self.inputs = tuple(nodes)
-        out_rank = rank + 1
+    ) -> tuple[Variable, ...]:
+        """The rest of :meth:`apply` for several outputs or NumPy scalar outputs."""
+        for y in outputs:
+            if type(y) is not _ndarray:
+                outputs = self._arrays_from_forward(outputs)
+                break
+        if snapshot.debug:
+            self._debug_forward(outputs)
+        if hooks:
+            for hook in hooks.values():
+                hook.forward_postprocess(self, in_data)
+        ret_list = [_make_variable(y, requires_grad) for y in outputs]
+        ret = tuple(ret_list)
+        if not snapshot.enable_backprop:
+            return ret
+        nodes, rank = _input_nodes(inputs, in_data)
+        self._rank = rank
+        self._inputs = nodes
         refs = []
-        for y, data in zip(ret, outputs, strict=True):
-            node = _bare_node(y, data, requires_grad)
-            node._rank = out_rank
+        for variable, y in zip(ret_list, outputs, strict=True):
+            node = _bare_node(variable, y, requires_grad)
             node._creator_node = self
-            y._node = node
+            node._rank = rank + 1
+            variable._node = node
             refs.append(_ref(node))
-        self.outputs = tuple(refs)
-
-        retained_inputs = self._input_indexes_to_retain
-        if retained_inputs is not None:
-            for index in retained_inputs:
+        self._outputs = tuple(refs)
+        retained = self._input_indexes_to_retain
+        if retained is not None:
+            for index in retained:
                 nodes[index]._data = in_data[index]
-        retained_outputs = self._output_indexes_to_retain
-        if retained_outputs is not None:
+        retained = self._output_indexes_to_retain
+        if retained is not None:
             kept: list[Array | None] = [None] * len(outputs)
-            for index in retained_outputs:
+            for index in retained:
                 kept[index] = outputs[index]
-                node = ret[index]._node
-                assert node is not None
-                node._data = outputs[index]
+                out_node = ret_list[index]._node
+                assert out_node is not None
+                out_node._data = outputs[index]
             self._retained_output_data = tuple(kept)
+        return ret
 
     def _arrays_from_forward(self, outputs: tuple[Any, ...]) -> tuple[Array, ...]:
         """Wrap NumPy scalars (from reductions of 0-d results) into 0-d arrays."""
@@ -317,7 +414,7 @@ class FunctionNode:
             raise type_check._with_context(error, self.label) from None
 
     def _debug_forward(self, outputs: tuple[Array, ...]) -> None:
-        self.stack = traceback.extract_stack()[:-2]
+        self._stack = traceback.extract_stack()[:-2]
         for y in outputs:
             if y.dtype.kind in "fc" and bool(get_array_module(y).isnan(y).any()):
                 raise RuntimeError(f"NaN is detected on forward computation of {self.label}")
@@ -479,7 +576,7 @@ class FunctionNode:
         Returns:
             One Variable per index given to :meth:`retain_inputs`.
         """
-        indexes = self._input_indexes_to_retain
+        indexes = getattr(self, "_input_indexes_to_retain", None)
         if indexes is None:
             return ()
         inputs = self.inputs
@@ -503,11 +600,11 @@ class FunctionNode:
         Returns:
             The array.
         """
-        node = self.inputs[index]
+        node = self._inputs[index]
         data = node._data
         if data is None:
             variable = node._variable()
-            indexes = self._input_indexes_to_retain
+            indexes = getattr(self, "_input_indexes_to_retain", None)
             if indexes is None or index not in indexes:
                 raise ValueError(
                     f"{self.label}: input #{index} was not retained; call "
@@ -527,10 +624,10 @@ class FunctionNode:
         Returns:
             One Variable per index given to :meth:`retain_outputs`.
         """
-        indexes = self._output_indexes_to_retain
+        indexes = getattr(self, "_output_indexes_to_retain", None)
         if indexes is None:
             return ()
-        retained = self._retained_output_data
+        retained = getattr(self, "_retained_output_data", None)
         if retained is None:
             raise _released_error(self, "outputs")
         outputs = list(self.outputs)
@@ -563,9 +660,9 @@ class FunctionNode:
         Raises:
             RuntimeError: If the arrays were released by ``backward(release_retained=True)``.
         """
-        data = self._retained_output_data
+        data = getattr(self, "_retained_output_data", None)
         if data is None:
-            if self._output_indexes_to_retain is None:
+            if getattr(self, "_output_indexes_to_retain", None) is None:
                 return (None,) * len(self.outputs)
             raise _released_error(self, "outputs")
         return data
@@ -590,7 +687,7 @@ class FunctionNode:
     @property
     def local_function_hooks(self) -> OrderedDict[str, FunctionHook]:
         """The hooks registered on this function only (see :meth:`add_hook`)."""
-        hooks = self._local_function_hooks
+        hooks = getattr(self, "_local_function_hooks", None)
         if hooks is None:
             hooks = OrderedDict()
             self._local_function_hooks = hooks
@@ -635,6 +732,50 @@ class FunctionNode:
 
     def __repr__(self) -> str:
         return f"<{self.label} rank={self.rank}>"
+
+
+def _unwrap(
+    func: FunctionNode, inputs: tuple[VariableOrArray, ...]
+) -> tuple[tuple[Array, ...], bool, bool]:
+    """The input arrays, whether any input requires grad, and whether all are NumPy."""
+    in_list: list[Array] = []
+    requires_grad = False
+    on_cpu = True
+    for x in inputs:
+        if isinstance(x, Variable):
+            data = x._data[0]
+            if data is None:
+                raise _uninitialized_input(func, x)
+            if x._requires_grad:
+                requires_grad = True
+        elif type(x) is _ndarray or is_array(x):
+            data = x
+        else:
+            raise TypeError(
+                f"{func.label}: inputs must be Variables or arrays, got {_type_name(x)} "
+                f"at position {len(in_list)}"
+            )
+        if type(data) is not _ndarray:
+            on_cpu = False
+        in_list.append(data)
+    return tuple(in_list), requires_grad, on_cpu
+
+
+def _input_nodes(
+    inputs: tuple[VariableOrArray, ...], in_data: tuple[Array, ...]
+) -> tuple[tuple[VariableNode, ...], int]:
+    """The nodes of the inputs (bare ones for arrays) and their largest rank."""
+    nodes = []
+    rank = 0
+    for x, data in zip(inputs, in_data, strict=True):
+        if isinstance(x, Variable):
+            node = x.node
+            if node._rank > rank:
+                rank = node._rank
+        else:
+            node = _bare_node(None, data, False)
+        nodes.append(node)
+    return tuple(nodes), rank
 
 
 def _bare_node(variable: Variable | None, data: Array, requires_grad: bool) -> VariableNode:

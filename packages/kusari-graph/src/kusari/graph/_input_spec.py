@@ -81,16 +81,24 @@ class InputSpec:
         self.variadic = variadic
         self._check = self._compile()
 
-    def check(self, arrays: Sequence[Any]) -> bool:
-        """Return whether ``arrays`` satisfy the spec (fast; builds no message).
+    @property
+    def check(self) -> Callable[[Sequence[Any]], bool]:
+        """The compiled check: ``spec.check(arrays)`` tells whether ``arrays`` satisfy it.
 
-        Args:
-            arrays: The input arrays.
-
-        Returns:
-            ``True`` if every constraint holds.
+        It builds no message and allocates nothing on success.
         """
-        return self._check(arrays)
+        return self._check
+
+    @property
+    def counts_only(self) -> bool:
+        """Whether the spec constrains nothing but the number of inputs."""
+        return (
+            self.kinds is None
+            and not self.same_dtype
+            and not self.broadcast
+            and not self.same_shape
+            and not self.variadic
+        )
 
     def _compile(self) -> Callable[[Sequence[Any]], bool]:
         count = len(self.names)
@@ -113,6 +121,28 @@ class InputSpec:
                 return len(arrays) == 1 and arrays[0].dtype.kind in kinds
 
             return check_one
+
+        if count == 2 and not variadic and same_dtype and not same_shape:
+            # The binary elementwise functions: the hottest path, so spelled out.
+            def check_two(arrays: Sequence[Any]) -> bool:
+                if len(arrays) != 2:
+                    return False
+                a, b = arrays
+                dtype = a.dtype
+                if b.dtype is not dtype and b.dtype != dtype:
+                    return False
+                if kinds is not None and dtype.kind not in kinds:
+                    return False
+                if broadcast:
+                    shape = a.shape
+                    if b.shape != shape:
+                        try:
+                            broadcast_shapes(shape, b.shape)
+                        except ValueError:
+                            return False
+                return True
+
+            return check_two
 
         def check(arrays: Sequence[Any]) -> bool:
             n = len(arrays)

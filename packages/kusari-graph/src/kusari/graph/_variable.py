@@ -41,9 +41,10 @@ _GRAD_INVALID_MESSAGE = (
 
 
 def _type_name(value: object) -> str:
+    """``float``, ``numpy.float32``, ``kusari.graph.Variable``: the public name of a type."""
     cls = type(value)
-    module = cls.__module__
-    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+    module = ".".join(part for part in cls.__module__.split(".") if not part.startswith("_"))
+    return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
 
 
 class Variable:
@@ -728,6 +729,7 @@ class Variable:
         if state is not None:
             new.__dict__.update(state)
         # The copy shares the data list but gets its own node: it is a new graph root.
+        new._name = self.name
         new._node = None
         return new
 

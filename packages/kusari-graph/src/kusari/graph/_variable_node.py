@@ -54,7 +54,6 @@ class VariableNode:
         "_data",
         "_old_style_grad_generator",
         "_rank",
-        "_released",
         "_requires_grad",
         "_variable",
         "dtype",
@@ -68,7 +67,6 @@ class VariableNode:
     _rank: int
     _requires_grad: bool
     _old_style_grad_generator: str | None
-    _released: bool  # set (only) when backward(release_retained=True) dropped the data
     dtype: numpy.dtype[Any] | None
     shape: tuple[int, ...] | None
     name: str | None

@@ -43,6 +43,22 @@ def _cast_array(x: Variable, value: Array) -> Array:
     return value
 
 
+def _constant(x: Variable, value: float) -> Any:
+    """A Python scalar as a constant for ``x``.
+
+    For a floating point ``x`` the Python scalar is kept: NumPy 2 (NEP 50) converts it to
+    ``x.dtype`` when it operates, which is what ``x.dtype.type(value)`` would give.  Other
+    dtypes get the explicit cast (``int32 + 2.5`` must stay int32, as in Chainer).
+    """
+    data = x._data[0]
+    if data is None:
+        return x.dtype.type(value)  # raises the uninitialized-Variable error
+    dtype = data.dtype
+    if dtype.kind == "f":
+        return value
+    return dtype.type(value)
+
+
 def _classify(other: object) -> int:
     """0: Variable, 1: array, 2: scalar, 3: unsupported."""
     kind = type(other)
@@ -60,7 +76,20 @@ def _classify(other: object) -> int:
 
 
 def _add(self: Variable, other: Operand) -> Variable:
+    kind = type(other)
+    if kind is _ndarray:
+        data = self._data[0]
+        if data is not None and other.dtype is not data.dtype:  # type: ignore[union-attr]
+            other = _cast_array(self, other)  # type: ignore[arg-type]
+        return Add().apply((self, other))[0]  # type: ignore[arg-type]
+    if kind is Variable:
+        return Add().apply((self, other))[0]  # type: ignore[arg-type]
+    if kind is float or kind is int:
+        return AddConstant(_constant(self, other)).apply((self,))[0]
+    return _add_other(self, other)
 
+
+def _add_other(self: Variable, other: Operand) -> Variable:
     kind = _classify(other)
     if kind == 0:
         return Add().apply((self, other))[0]  # type: ignore[arg-type]
@@ -96,7 +125,20 @@ def _rsub(self: Variable, other: Operand) -> Variable:
 
 
 def _mul(self: Variable, other: Operand) -> Variable:
+    kind = type(other)
+    if kind is _ndarray:
+        data = self._data[0]
+        if data is not None and other.dtype is not data.dtype:  # type: ignore[union-attr]
+            other = _cast_array(self, other)  # type: ignore[arg-type]
+        return Mul().apply((self, other))[0]  # type: ignore[arg-type]
+    if kind is Variable:
+        return Mul().apply((self, other))[0]  # type: ignore[arg-type]
+    if kind is float or kind is int:
+        return MulConstant(_constant(self, other)).apply((self,))[0]
+    return _mul_other(self, other)
 
+
+def _mul_other(self: Variable, other: Operand) -> Variable:
     kind = _classify(other)
     if kind == 0:
         return Mul().apply((self, other))[0]  # type: ignore[arg-type]
