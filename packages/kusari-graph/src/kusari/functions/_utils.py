@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy
-from kusari.devices import Array, is_array
+from kusari.devices import Array, get_array_module, is_array
 from kusari.graph import Operand, Variable
 
-__all__ = ["binary", "first_grad", "is_scalar", "normalize_axis", "sum_to_array"]
+__all__ = [
+    "binary",
+    "broadcast_array",
+    "first_grad",
+    "is_scalar",
+    "normalize_axis",
+    "sum_to_array",
+]
 
 _SCALAR_TYPES = (bool, int, float, complex, numpy.generic)
 
@@ -31,11 +38,23 @@ def sum_to_array(x: Array, shape: tuple[int, ...]) -> Array:
     return y
 
 
+def broadcast_array(x: Array, shape: tuple[int, ...]) -> Array:
+    """``xp.broadcast_to(x, shape)`` (a read-only view) for NumPy or CuPy arrays."""
+    if type(x) is numpy.ndarray:
+        return numpy.broadcast_to(x, shape)
+    return get_array_module(x).broadcast_to(x, shape)  # type: ignore[no-any-return]
+
+
 def normalize_axis(axis: Any, ndim: int, what: str = "axis") -> tuple[int, ...] | None:
     """Turn an axis argument (None, int or tuple of ints) into a sorted tuple of axes."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, numpy.integer)) else tuple(axis)
+    if isinstance(axis, (int, numpy.integer)):
+        axes: tuple[Any, ...] = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        raise TypeError(f"{what} must be an int, a tuple of ints or None, got {axis!r}")
     result = []
     for a in axes:
         if not isinstance(a, (int, numpy.integer)) or isinstance(a, bool):

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from typing import final
 
-import numpy
-from kusari.devices import Array, get_array_module
+import sys
+
+from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, as_variable
 from kusari.graph.type_check import InputSpec, InvalidType
 
 from .. import _utils
-from ..math import sum_to as _sum_to
 
-__all__ = ["BroadcastTo", "broadcast_array", "broadcast_to"]
-
-_ndarray = numpy.ndarray
-
-
-def broadcast_array(x: Array, shape: tuple[int, ...]) -> Array:
-    """``xp.broadcast_to(x, shape)`` (a read-only view) for NumPy or CuPy arrays."""
-    if type(x) is _ndarray:
-        return numpy.broadcast_to(x, shape)
-    return get_array_module(x).broadcast_to(x, shape)  # type: ignore[no-any-return]
+__all__ = ["BroadcastTo", "broadcast_to"]
 
 
 @final
@@ -43,7 +34,7 @@ class BroadcastTo(FunctionNode):
         (x,) = inputs
         self._in_shape = x.shape
         try:
-            return (broadcast_array(x, self.shape),)
+            return (_utils.broadcast_array(x, self.shape),)
         except ValueError:
             raise InvalidType(
                 f"x.shape can be broadcast to {self.shape}",
@@ -56,7 +47,8 @@ class BroadcastTo(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Sum the gradient back to the input's shape."""
-        return (_sum_to.sum_to(_utils.first_grad(grad_outputs), self._in_shape),)
+        sum_to = sys.modules["kusari.functions.math.sum_to"].sum_to  # it imports this module
+        return (sum_to(_utils.first_grad(grad_outputs), self._in_shape),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]

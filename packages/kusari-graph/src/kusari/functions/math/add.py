@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Operand, Variable
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from . import sum_to as _sum_to
+from .sum_to import sum_to
 
 __all__ = ["Add", "AddConstant", "MultiAdd", "add"]
 
@@ -31,7 +31,7 @@ class Add(FunctionNode):
         """Pass the gradient through, summed over broadcast axes."""
         gy = _utils.first_grad(grad_outputs)
         return tuple(
-            [_sum_to.sum_to(gy, self.inputs[i].shape) for i in target_input_indexes]  # type: ignore[arg-type]
+            [sum_to(gy, self.inputs[i].shape) for i in target_input_indexes]  # type: ignore[arg-type]
         )
 
     def backward_arrays(

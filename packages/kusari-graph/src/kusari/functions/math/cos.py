@@ -10,7 +10,7 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from . import sin as _sin
+from .sin import sin
 
 __all__ = ["Cos", "cos"]
 
@@ -32,7 +32,7 @@ class Cos(FunctionNode):
     ) -> tuple[Variable | None, ...]:
         """``-gy * sin(x)``."""
         (x,) = self.get_retained_inputs()
-        return (_utils.first_grad(grad_outputs) * -_sin.sin(x),)
+        return (_utils.first_grad(grad_outputs) * -sin(x),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]

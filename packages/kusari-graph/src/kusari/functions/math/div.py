@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Operand, Variable
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from . import sum_to as _sum_to
+from .sum_to import sum_to
 
 __all__ = ["Div", "DivFromConstant", "div"]
 
@@ -36,7 +36,7 @@ class Div(FunctionNode):
         result: list[Variable | None] = []
         for i in target_input_indexes:
             g = g_lhs if i == 0 else -g_lhs * lhs / rhs
-            result.append(_sum_to.sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
+            result.append(sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
         return tuple(result)
 
     def backward_arrays(

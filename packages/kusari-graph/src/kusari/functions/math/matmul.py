@@ -10,9 +10,9 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec, InvalidType
 
 from .. import _utils
-from ..array import reshape as _reshape
-from ..array import transpose as _transpose
-from . import sum_to as _sum_to
+from ..array.reshape import reshape
+from ..array.transpose import transpose
+from .sum_to import sum_to
 
 __all__ = ["MatMul", "matmul"]
 
@@ -24,7 +24,7 @@ def _swap_array(a: Array) -> Array:
 def _swap_variable(v: Variable) -> Variable:
     axes = list(range(v.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
-    return _transpose.transpose(v, tuple(axes))
+    return transpose(v, tuple(axes))
 
 
 @final
@@ -92,17 +92,17 @@ class MatMul(FunctionNode):
         ta, tb, a2, b2, y2 = self._effective_shapes(a.shape, b.shape)
         swap_a = self.transa and a.ndim >= 2
         swap_b = self.transb and b.ndim >= 2
-        gy2 = _reshape.reshape(gy, y2)
+        gy2 = reshape(gy, y2)
         result: list[Variable | None] = []
         if 0 in target_input_indexes:
-            b_eff = _reshape.reshape(_swap_variable(b) if swap_b else b, b2)
-            ga = _sum_to.sum_to(matmul(gy2, b_eff, transb=True), a2)
-            ga = _reshape.reshape(ga, ta)
+            b_eff = reshape(_swap_variable(b) if swap_b else b, b2)
+            ga = sum_to(matmul(gy2, b_eff, transb=True), a2)
+            ga = reshape(ga, ta)
             result.append(_swap_variable(ga) if swap_a else ga)
         if 1 in target_input_indexes:
-            a_eff = _reshape.reshape(_swap_variable(a) if swap_a else a, a2)
-            gb = _sum_to.sum_to(matmul(a_eff, gy2, transa=True), b2)
-            gb = _reshape.reshape(gb, tb)
+            a_eff = reshape(_swap_variable(a) if swap_a else a, a2)
+            gb = sum_to(matmul(a_eff, gy2, transa=True), b2)
+            gb = reshape(gb, tb)
             result.append(_swap_variable(gb) if swap_b else gb)
         return tuple(result)
 

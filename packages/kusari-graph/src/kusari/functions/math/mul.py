@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Operand, Variable
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from . import sum_to as _sum_to
+from .sum_to import sum_to
 
 __all__ = ["Mul", "MulConstant", "mul"]
 
@@ -35,7 +35,7 @@ class Mul(FunctionNode):
         result: list[Variable | None] = []
         for i in target_input_indexes:
             g = gy * inputs[1 - i]
-            result.append(_sum_to.sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
+            result.append(sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
         return tuple(result)
 
     def backward_arrays(

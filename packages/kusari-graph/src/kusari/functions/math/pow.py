@@ -10,8 +10,8 @@ from kusari.graph import FunctionNode, Operand, Variable
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from . import log as _log
-from . import sum_to as _sum_to
+from .log import log
+from .sum_to import sum_to
 
 __all__ = ["PowConstVar", "PowVarConst", "PowVarVar", "power"]
 
@@ -41,8 +41,8 @@ class PowVarVar(FunctionNode):
                 g = gy * rhs * lhs ** (rhs - 1)
             else:
                 (y,) = self.get_retained_outputs()
-                g = gy * _log.log(lhs) * y
-            result.append(_sum_to.sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
+                g = gy * log(lhs) * y
+            result.append(sum_to(g, self.inputs[i].shape))  # type: ignore[arg-type]
         return tuple(result)
 
     def backward_arrays(

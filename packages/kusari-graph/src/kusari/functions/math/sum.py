@@ -9,8 +9,8 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from ..array import broadcast_to as _broadcast_to
-from ..array import reshape as _reshape
+from ..array.broadcast_to import broadcast_to
+from ..array.reshape import reshape
 
 __all__ = ["Sum", "sum"]
 
@@ -49,8 +49,8 @@ class Sum(FunctionNode):
         """Broadcast the gradient over the summed axes."""
         gy = _utils.first_grad(grad_outputs)
         if not self.keepdims:
-            gy = _reshape.reshape(gy, _kept_shape(self._in_shape, self.axis))
-        return (_broadcast_to.broadcast_to(gy, self._in_shape),)
+            gy = reshape(gy, _kept_shape(self._in_shape, self.axis))
+        return (broadcast_to(gy, self._in_shape),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -60,7 +60,7 @@ class Sum(FunctionNode):
         assert gy is not None
         if not self.keepdims:
             gy = gy.reshape(_kept_shape(self._in_shape, self.axis))
-        return (_broadcast_to.broadcast_array(gy, self._in_shape),)
+        return (_utils.broadcast_array(gy, self._in_shape),)
 
 
 def sum(  # noqa: A001  (Chainer's name)

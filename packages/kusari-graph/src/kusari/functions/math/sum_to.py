@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, as_variable
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from ..array import broadcast_to as _broadcast_to
+from ..array.broadcast_to import broadcast_to
 
 __all__ = ["SumTo", "sum_to"]
 
@@ -38,7 +38,7 @@ class SumTo(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Broadcast the gradient back to the input's shape."""
-        return (_broadcast_to.broadcast_to(_utils.first_grad(grad_outputs), self._in_shape),)
+        return (broadcast_to(_utils.first_grad(grad_outputs), self._in_shape),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -46,7 +46,7 @@ class SumTo(FunctionNode):
         """Broadcast the gradient back to the input's shape."""
         gy = grad_outputs[0]
         assert gy is not None
-        return (_broadcast_to.broadcast_array(gy, self._in_shape),)
+        return (_utils.broadcast_array(gy, self._in_shape),)
 
 
 def _check_sum_to(shape: tuple[int, ...], x_shape: tuple[int, ...]) -> None:
