@@ -14,14 +14,19 @@ from kusari.graph.gradient_check import check_backward, check_double_backward
 Array = npt.NDArray[Any]
 
 TOLERANCE = {
-    numpy.dtype(numpy.float16): dict(atol=5e-3, rtol=5e-3),
-    numpy.dtype(numpy.float32): dict(atol=1e-5, rtol=1e-5),
-    numpy.dtype(numpy.float64): dict(atol=1e-12, rtol=1e-12),
+    numpy.dtype(numpy.float16): {"atol": 5e-3, "rtol": 5e-3},
+    numpy.dtype(numpy.float32): {"atol": 1e-5, "rtol": 1e-5},
+    numpy.dtype(numpy.float64): {"atol": 1e-12, "rtol": 1e-12},
 }
 
 
-def rand(seed: int, shape: tuple[int, ...], dtype: npt.DTypeLike = numpy.float64,
-         low: float = -1.0, high: float = 1.0) -> Array:
+def rand(
+    seed: int,
+    shape: tuple[int, ...],
+    dtype: npt.DTypeLike = numpy.float64,
+    low: float = -1.0,
+    high: float = 1.0,
+) -> Array:
     return numpy.asarray(numpy.random.default_rng(seed).uniform(low, high, shape), dtype)
 
 
@@ -30,10 +35,12 @@ def assert_forward(y: object, expected: Any, dtype: npt.DTypeLike) -> None:
     expected = numpy.asarray(expected)
     assert y.dtype == numpy.dtype(dtype), (y.dtype, dtype)
     assert y.shape == expected.shape, (y.shape, expected.shape)
+    tolerance = TOLERANCE[numpy.dtype(dtype)]
     numpy.testing.assert_allclose(
         numpy.asarray(y.array, numpy.float64),
         expected.astype(numpy.float64),
-        **TOLERANCE[numpy.dtype(dtype)],
+        atol=tolerance["atol"],
+        rtol=tolerance["rtol"],
     )
 
 

@@ -100,14 +100,15 @@ def test_array_operands_are_cast_to_the_variable_dtype() -> None:
     y = x + numpy.array([1.0, 1.0])  # float64 array
     assert y.dtype == numpy.float32
     z = numpy.array([1.0, 1.0]) * x  # ndarray on the left: __array_priority__
-    assert isinstance(z, Variable) and z.dtype == numpy.float32
+    assert isinstance(z, Variable)
+    assert z.dtype == numpy.float32
 
 
 def test_variables_of_different_dtypes_are_invalid() -> None:
     a = Variable(numpy.ones(2, numpy.float32))
     b = Variable(numpy.ones(2, numpy.float64))
     for op in (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow):
-        with pytest.raises(InvalidType, match="lhs.dtype == rhs.dtype"):
+        with pytest.raises(InvalidType, match=r"lhs.dtype == rhs.dtype"):
             op(a, b)
 
 

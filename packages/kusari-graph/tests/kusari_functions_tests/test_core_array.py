@@ -80,14 +80,15 @@ def test_get_item_with_variable_index_and_scalar_result() -> None:
     y = x[Variable(numpy.array([3, 1]))]
     numpy.testing.assert_array_equal(y.array, [3.0, 1.0])
     s = x[2]
-    assert isinstance(s.array, numpy.ndarray) and s.array.shape == ()
+    assert isinstance(s.array, numpy.ndarray)
+    assert s.array.shape == ()
     s.backward()
     numpy.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0, 0.0])
 
 
 def test_get_item_rejects_bad_indexes() -> None:
     x = Variable(numpy.zeros(3))
-    with pytest.raises(TypeError, match="an index must be an int, a slice.*got float"):
+    with pytest.raises(TypeError, match=r"an index must be an int, a slice.*got float"):
         x[1.5]
     with pytest.raises(TypeError, match="got str"):
         x["a"]
@@ -97,7 +98,11 @@ def test_get_item_rejects_bad_indexes() -> None:
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [(numpy.float32, numpy.float64), (numpy.float64, numpy.float16), (numpy.float16, numpy.float32)],
+    [
+        (numpy.float32, numpy.float64),
+        (numpy.float64, numpy.float16),
+        (numpy.float16, numpy.float32),
+    ],
 )
 def test_cast(source: Any, target: Any) -> None:
     x = Variable(rand(4, (2, 3), source))
@@ -106,7 +111,8 @@ def test_cast(source: Any, target: Any) -> None:
     numpy.testing.assert_array_equal(y.array, x.array.astype(target))  # type: ignore[union-attr]
     y.grad = numpy.ones((2, 3), target)
     y.backward()
-    assert x.grad is not None and x.grad.dtype == source
+    assert x.grad is not None
+    assert x.grad.dtype == source
     numpy.testing.assert_array_equal(x.grad, numpy.ones((2, 3)))
     assert F.cast(x, source) is x
 
@@ -115,8 +121,10 @@ def test_broadcast_results_give_writeable_leaf_gradients() -> None:
     x = Variable(rand(6, (3,)))
     F.sum(F.broadcast_to(x, (2, 3))).backward()
     numpy.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
-    assert x.grad is not None and x.grad.flags.writeable
+    assert x.grad is not None
+    assert x.grad.flags.writeable
     y = Variable(rand(7, (2, 2)))
     F.mean(y).backward()
-    assert y.grad is not None and y.grad.flags.writeable
+    assert y.grad is not None
+    assert y.grad.flags.writeable
     numpy.testing.assert_array_equal(y.grad, numpy.full((2, 2), 0.25))

@@ -34,3 +34,9 @@ def numerical_grad(
             gflat[i] = (plus - minus) / (2 * eps)
         grads.append(g)
     return grads
+
+
+def present(array: Array | None) -> Array:
+    """``array``, asserting that it is not ``None`` (a gradient that must exist)."""
+    assert array is not None
+    return array

@@ -29,7 +29,9 @@ class Recorder(FunctionHook):
         self.events.append(("forward_post", function.label))
 
     def backward_preprocess(self, function: FunctionNode, in_data: Any, out_grad: Any) -> None:
-        self.events.append(("backward_pre", function.label, tuple(g is not None for g in out_grad)))
+        self.events.append(
+            ("backward_pre", function.label, tuple(g is not None for g in out_grad))
+        )
 
     def backward_postprocess(self, function: FunctionNode, in_data: Any, out_grad: Any) -> None:
         self.events.append(("backward_post", function.label))
@@ -72,7 +74,8 @@ def test_backward_hooks_get_arrays_also_in_double_backprop() -> None:
     x = Variable(numpy.array([1.0]))
     with Types():
         F.sum(x * x).backward(enable_double_backprop=True)
-    assert seen and all(t is numpy.ndarray for t in seen)
+    assert seen
+    assert all(t is numpy.ndarray for t in seen)
 
 
 def test_local_hook() -> None:
@@ -95,7 +98,11 @@ def test_local_hook() -> None:
 
 
 def test_duplicate_names_are_refused() -> None:
-    with Recorder("same"), pytest.raises(KeyError, match="'same' is already registered"), Recorder("same"):
+    with (
+        Recorder("same"),
+        pytest.raises(KeyError, match="'same' is already registered"),
+        Recorder("same"),
+    ):
         pass
     from kusari.functions.activation.tanh import Tanh
 

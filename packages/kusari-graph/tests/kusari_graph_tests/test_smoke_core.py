@@ -9,15 +9,19 @@ def test_scalar_loss_backward_matches_formula() -> None:
     y = (x * x).mean()
     y.backward()
     assert x.grad is not None
+    assert x.array is not None
     numpy.testing.assert_allclose(x.grad, 2 * x.array / 3, rtol=1e-6)
 
 
 def test_double_backward_through_grad() -> None:
-    x = Variable(numpy.array([1.0, 2.0]))
+    a = numpy.array([1.0, 2.0])
+    x = Variable(a)
     y = F.sum(x**3)
     (gx,) = grad([y], [x], enable_double_backprop=True)
     assert gx is not None
-    numpy.testing.assert_allclose(gx.array, 3 * x.array**2)
+    assert gx.array is not None
+    numpy.testing.assert_allclose(gx.array, 3 * a**2)
     (ggx,) = grad([F.sum(gx)], [x])
     assert ggx is not None
-    numpy.testing.assert_allclose(ggx.array, 6 * x.array)
+    assert ggx.array is not None
+    numpy.testing.assert_allclose(ggx.array, 6 * a)

@@ -10,11 +10,11 @@ from kusari.graph.type_check import InputSpec, InvalidType
 
 
 def full(*arrays: object) -> type_check.TypeInfoTuple:
-    return type_check.get_types(arrays, "in_types", False)  # type: ignore[arg-type]
+    return type_check.get_types(arrays, "in_types", False)
 
 
 def light(*arrays: object) -> type_check.TypeInfoTuple:
-    return type_check.get_types(arrays, "in_types", False, light=True)  # type: ignore[arg-type]
+    return type_check.get_types(arrays, "in_types", False, light=True)
 
 
 def test_full_mode_expressions_print_and_evaluate() -> None:
@@ -42,7 +42,10 @@ def test_expect_failure_messages() -> None:
     x, w = full(numpy.zeros((2, 3), numpy.float32), numpy.zeros(3))
     with pytest.raises(InvalidType) as info:
         type_check.expect(x.dtype == w.dtype)
-    assert str(info.value) == "Expect: in_types[0].dtype == in_types[1].dtype\nActual: float32 != float64"
+    assert (
+        str(info.value)
+        == "Expect: in_types[0].dtype == in_types[1].dtype\nActual: float32 != float64"
+    )
     with pytest.raises(InvalidType, match=r"Expect: in_types\[0\].dtype == numpy.float64\nActual"):
         type_check.expect(x.dtype == numpy.float64)
     with pytest.raises(InvalidType, match=r"Expect: in_types\[0\].ndim < 2\nActual: 2 >= 2"):
@@ -62,7 +65,8 @@ def test_light_mode_evaluates_to_plain_values() -> None:
     t = light(numpy.zeros((2, 3), numpy.float32))
     x = t[0]
     assert isinstance(x, type_check.TypeInfo)
-    assert (x.shape, x.ndim, x.size, x.dtype) == ((2, 3), 2, 6, numpy.float32)
+    assert (x.shape, x.ndim, x.size) == ((2, 3), 2, 6)
+    assert x.dtype == numpy.dtype(numpy.float32)
     assert t.size() == 1
     type_check.expect(x.ndim == 2)
     with pytest.raises(InvalidType):
@@ -86,7 +90,7 @@ def test_argname_names_the_inputs() -> None:
     type_check.argname(t, ("x", "W"))
     with pytest.raises(InvalidType, match=r"Expect: x.shape == W.shape\nActual: \(2,\) != \(3,\)"):
         type_check.expect(t[0].shape == t[1].shape)
-    with pytest.raises(InvalidType, match="Invalid number of arguments\nExpect: 1 argument"):
+    with pytest.raises(InvalidType, match=r"Invalid number of arguments\nExpect: 1 argument"):
         type_check.argname(t, ("x",))
 
 
@@ -105,7 +109,8 @@ def test_expect_broadcast_shapes() -> None:
 
 def test_get_types_accepts_none_when_told() -> None:
     t = type_check.get_types((None,), "in_types", True)
-    assert type_check.eval(t[0].shape) == () and type_check.eval(t[0].dtype) is None
+    assert type_check.eval(t[0].shape) == ()
+    assert type_check.eval(t[0].dtype) is None
     with pytest.raises(TypeError, match=r"in_types\[0\] is None"):
         type_check.get_types((None,), "in_types", False)
     t2 = type_check.get_types((numpy.zeros(2),), "in_types", False, shapes=[(5,)])
@@ -116,7 +121,8 @@ def test_helpers() -> None:
     assert type_check.same_types(numpy.zeros(1), numpy.zeros(2))
     assert not type_check.same_types(numpy.zeros(1), [1.0])
     v = type_check.make_variable(3, "n")
-    assert str(v) == "n" and type_check.eval(v) == 3
+    assert str(v) == "n"
+    assert type_check.eval(v) == 3
     assert type_check.eval(7) == 7
     assert str(type_check.Constant("f")) == "'f'"
     assert str(type_check.Variable(3, "n")[1:2]) == "n[1:2]"
@@ -144,9 +150,11 @@ def test_input_spec() -> None:
     with pytest.raises(InvalidType, match=r"x.dtype.kind in 'fc' \(floating point or complex\)"):
         spec.raise_error((ints, ints), "Op")
     variadic = InputSpec("x", same_dtype=True, variadic=True)
-    assert variadic.check((a, a, a)) and not variadic.check(())
+    assert variadic.check((a, a, a))
+    assert not variadic.check(())
     with pytest.raises(InvalidType, match=r"x.dtype == x2.dtype"):
         variadic.raise_error((a, a, numpy.zeros(2, numpy.float32)), "Op")
     with pytest.raises(ValueError, match="at least one input"):
         InputSpec()
-    assert InputSpec("x").counts_only and not spec.counts_only
+    assert InputSpec("x").counts_only
+    assert not spec.counts_only

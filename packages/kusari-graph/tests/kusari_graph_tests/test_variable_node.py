@@ -20,7 +20,8 @@ def test_node_refers_to_its_variable_weakly() -> None:
     gc.collect()
     assert ref() is None
     assert node.get_variable_or_none() is None
-    assert node.grad is None and node.grad_var is None
+    assert node.grad is None
+    assert node.grad_var is None
     # No data was retained, so the rebuilt Variable has none.
     rebuilt = node.get_variable()
     assert rebuilt.array is None
@@ -61,26 +62,38 @@ def test_retain_data_of_a_dead_variable_raises() -> None:
         node.retain_data()
 
 
+def dtype_and_shape(node: VariableNode) -> tuple[object, object]:
+    return node.dtype, node.shape
+
+
 def test_cached_dtype_shape_label_and_data_setter() -> None:
     x = Variable(numpy.zeros((2, 3), numpy.float32))
     node = x.node
-    assert (node.dtype, node.shape, node.label) == (numpy.float32, (2, 3), "(2, 3), float32")
+    assert node.dtype == numpy.dtype(numpy.float32)
+    assert node.shape == (2, 3)
+    assert node.label == "(2, 3), float32"
     assert node.data is None
     node.retain_data()
     assert node.data is x.array
     node.data = numpy.zeros(4)
-    assert (node.dtype, node.shape) == (numpy.float64, (4,))
+    assert dtype_and_shape(node) == (numpy.dtype(numpy.float64), (4,))
     assert Variable().node.label == "None, None"
 
 
 def test_constructor_and_properties() -> None:
     x = Variable(numpy.zeros(2), requires_grad=False)
     node = VariableNode(x, "n")
-    assert node.name == "n" and node.requires_grad is False and node.rank == 0
+    assert node.name == "n"
+    assert node.requires_grad is False
+    assert node.rank == 0
     assert node.get_variable() is x
     with pytest.raises(TypeError, match="unexpected keyword arguments"):
-        VariableNode(x, "n", grad=None)  # type: ignore[call-arg]
+        VariableNode(x, "n", grad=None)  # type: ignore[arg-type]
     assert "VariableNode 'n'" in repr(node)
+
+
+def creator_node_of(node: VariableNode) -> object:
+    return node.creator_node
 
 
 def test_creator_setters_and_unchain() -> None:
@@ -90,9 +103,10 @@ def test_creator_setters_and_unchain() -> None:
     assert func is not None
     node = Variable(numpy.ones(2)).node
     node.set_creator_node(func)
-    assert node.creator_node is func and node.rank == func.rank + 1
+    assert node.creator_node is func
+    assert node.rank == func.rank + 1
     node.unchain()
-    assert node.creator_node is None
+    assert creator_node_of(node) is None
     node.set_creator(func)
     assert node.creator is func
     node.creator = None
@@ -123,5 +137,7 @@ def test_node_grad_reads_the_variable() -> None:
 def test_old_style_marker_raises() -> None:
     node = Variable(numpy.ones(1)).node
     node._old_style_grad_generator = "Foo"
-    with pytest.raises(RuntimeError, match='cannot twice-differentiate an old style Function "Foo"'):
+    with pytest.raises(
+        RuntimeError, match='cannot twice-differentiate an old style Function "Foo"'
+    ):
         node._check_old_style_gradient()

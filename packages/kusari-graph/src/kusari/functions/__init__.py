@@ -23,15 +23,18 @@ Example:
 from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
+from . import array, loss
 from .activation.relu import relu as relu
 from .activation.sigmoid import sigmoid as sigmoid
 from .activation.tanh import tanh as tanh
+from .array import *  # noqa: F403
 from .array.broadcast_to import broadcast_to as broadcast_to
 from .array.cast import cast as cast
 from .array.get_item import _getitem
 from .array.get_item import get_item as get_item
 from .array.reshape import reshape as reshape
 from .array.transpose import transpose as transpose
+from .loss import *  # noqa: F403
 from .math import _arithmetic
 from .math.absolute import absolute as absolute
 from .math.add import add as add
@@ -57,11 +60,9 @@ __all__ = [
     "sigmoid",
     "tanh",
     # array
-    "broadcast_to",
-    "cast",
-    "get_item",
-    "reshape",
-    "transpose",
+    *array.__all__,
+    # loss
+    *loss.__all__,
     # math
     "absolute",
     "add",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy
+
 from kusari.devices import Array, get_array_module, is_array
 from kusari.graph import Operand, Variable
 
@@ -32,7 +33,7 @@ def sum_to_array(x: Array, shape: tuple[int, ...]) -> Array:
     lead = x.ndim - len(shape)
     lead_axes = tuple(range(lead))
     axes = tuple(i + lead for i, size in enumerate(shape) if size == 1 and x.shape[i + lead] != 1)
-    y = x.sum(lead_axes + axes, keepdims=True)
+    y: Array = x.sum(lead_axes + axes, keepdims=True)
     if lead:
         y = y.reshape(shape)
     return y
@@ -42,7 +43,8 @@ def broadcast_array(x: Array, shape: tuple[int, ...]) -> Array:
     """``xp.broadcast_to(x, shape)`` (a read-only view) for NumPy or CuPy arrays."""
     if type(x) is numpy.ndarray:
         return numpy.broadcast_to(x, shape)
-    return get_array_module(x).broadcast_to(x, shape)  # type: ignore[no-any-return]
+    view: Array = get_array_module(x).broadcast_to(x, shape)
+    return view
 
 
 def normalize_axis(axis: Any, ndim: int, what: str = "axis") -> tuple[int, ...] | None:

@@ -87,4 +87,4 @@ __all__ = [
 # The Variable operators are differentiable functions of kusari.functions (same
 # distribution); importing it installs them.  It must come last: kusari.functions imports
 # the names above.
-import kusari.functions as _functions  # noqa: E402, F401
+import kusari.functions as _functions  # noqa: F401

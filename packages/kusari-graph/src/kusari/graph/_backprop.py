@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy
+
 from kusari.devices import Array, get_array_module, is_array
 
 from . import _config
@@ -40,7 +41,8 @@ Grad = Any  # an array (array mode) or a Variable (Variable mode)
 
 
 def _ones_like(array: Array) -> Array:
-    return get_array_module(array).ones_like(array)
+    ones: Array = get_array_module(array).ones_like(array)
+    return ones
 
 
 def backward_from_variable(
@@ -430,10 +432,19 @@ def _run(
             if len(gxs) != len(targets):
                 gxs = _select_targets(func, targets, gxs)
         else:
-            gxs = _step(func, targets, gys, grads, leaves, double, assign_leaves, debug,
-                        _merged_hooks(func) if any_local_hooks else global_hooks)
+            gxs = _step(
+                func,
+                targets,
+                gys,
+                grads,
+                leaves,
+                double,
+                assign_leaves,
+                debug,
+                _merged_hooks(func) if any_local_hooks else global_hooks,
+            )
 
-        for i, gx in zip(targets, gxs):
+        for i, gx in zip(targets, gxs, strict=True):
             if gx is None:
                 continue
             x = inputs[i]

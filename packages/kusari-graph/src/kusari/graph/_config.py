@@ -139,8 +139,10 @@ _global_values: dict[str, object] = _defaults()
 # A one-element list so that the hot path reads it without a ``global`` statement.
 _global_version: list[int] = [0]
 _NO_HOOKS: dict[str, Any] = {}
+# The default snapshot is never mutated (every change installs a new one).
 _snapshot_var: contextvars.ContextVar[_Snapshot] = contextvars.ContextVar(
-    "kusari_config", default=_Snapshot(0, {}, _NO_HOOKS)
+    "kusari_config",
+    default=_Snapshot(0, {}, _NO_HOOKS),  # noqa: B039
 )
 
 

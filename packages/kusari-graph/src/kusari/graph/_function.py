@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy
+
 from kusari.devices import Array, get_array_module, get_device_from_array, using_device
 
 from ._function_hook import FunctionHook
@@ -88,10 +89,10 @@ class FunctionAdapter(FunctionNode):
     def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
         """Retain all inputs and run the wrapped Function's forward."""
         self.retain_inputs(range(len(inputs)))
-        outputs = self.function.forward(inputs)
+        outputs: object = self.function.forward(inputs)
         if isinstance(outputs, list):
             outputs = tuple(outputs)
-        return outputs
+        return outputs  # type: ignore[return-value]  # apply() checks it
 
     def _old_style_backward(
         self, grad_outputs: tuple[Array | None, ...]
@@ -99,10 +100,13 @@ class FunctionAdapter(FunctionNode):
         in_data = tuple([x._data for x in self.inputs])
         arrays = [a for a in (*in_data, *grad_outputs) if a is not None]
         if all(type(a) is _ndarray for a in arrays):
-            gxs = self.function.backward(in_data, grad_outputs)
+            return self._checked_gradients(self.function.backward(in_data, grad_outputs))
         else:
             with using_device(get_device_from_array(*arrays)):
                 gxs = self.function.backward(in_data, grad_outputs)
+        return self._checked_gradients(gxs)
+
+    def _checked_gradients(self, gxs: object) -> tuple[Array | None, ...]:
         if isinstance(gxs, list):
             gxs = tuple(gxs)
         if type(gxs) is not tuple:

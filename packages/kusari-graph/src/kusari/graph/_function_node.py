@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import numpy
+
 from kusari.devices import Array, get_array_module, get_device_from_array, is_array, using_device
 
 from . import _config
@@ -30,7 +31,6 @@ _global_version = _config._global_version
 # Set once any function gets a local hook; until then apply() never looks for them.
 _local_hooks_used = [False]
 _FAST_TYPES = (Variable, numpy.ndarray)
-
 
 
 def _owner(cls: type, name: str) -> type:
@@ -260,9 +260,7 @@ class FunctionNode:
                 f"{self.label}.forward must return a tuple of arrays, got {_type_name(outputs)}"
             )
         if len(outputs) != 1 or type(outputs[0]) is not _ndarray:
-            return self._apply_general(
-                snapshot, hooks, inputs, in_data, outputs, requires_grad
-            )
+            return self._apply_general(snapshot, hooks, inputs, in_data, outputs, requires_grad)
         y = outputs[0]
         if snapshot.debug:
             self._debug_forward(outputs)
@@ -284,6 +282,7 @@ class FunctionNode:
             return (variable,)
 
         # Record the graph: the inputs' nodes strongly, the output's node weakly.
+        nodes: tuple[VariableNode, ...]
         if layout == 1:
             n0 = x0._node
             if n0 is None:
@@ -330,11 +329,12 @@ class FunctionNode:
         variable._node = node
         self._outputs = (_ref(node),)
 
-        retained = self._input_indexes_to_retain
+        # (forward may have called retain_inputs/retain_outputs; mypy cannot know that.)
+        retained = _retained(self._input_indexes_to_retain)
         if retained is not None:
             for index in retained:
                 nodes[index]._data = in_data[index]
-        if self._output_indexes_to_retain is not None:
+        if _retained(self._output_indexes_to_retain) is not None:
             node._data = y
             self._retained_output_data = (y,)
         return (variable,)
@@ -373,11 +373,11 @@ class FunctionNode:
             variable._node = node
             refs.append(_ref(node))
         self._outputs = tuple(refs)
-        retained = self._input_indexes_to_retain
+        retained = _retained(self._input_indexes_to_retain)
         if retained is not None:
             for index in retained:
                 nodes[index]._data = in_data[index]
-        retained = self._output_indexes_to_retain
+        retained = _retained(self._output_indexes_to_retain)
         if retained is not None:
             kept: list[Array | None] = [None] * len(outputs)
             for index in retained:
@@ -660,7 +660,7 @@ class FunctionNode:
         Raises:
             RuntimeError: If the arrays were released by ``backward(release_retained=True)``.
         """
-        data = getattr(self, "_retained_output_data", None)
+        data: tuple[Array | None, ...] | None = getattr(self, "_retained_output_data", None)
         if data is None:
             if getattr(self, "_output_indexes_to_retain", None) is None:
                 return (None,) * len(self.outputs)
@@ -759,6 +759,10 @@ def _unwrap(
             on_cpu = False
         in_list.append(data)
     return tuple(in_list), requires_grad, on_cpu
+
+
+def _retained(indexes: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    return indexes
 
 
 def _input_nodes(

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy
 import numpy.typing as npt
+
 from kusari.devices import Array
 
 __all__ = ["force_array"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Never, TypeAlias
 
 import numpy
+
 from kusari.devices import (
     Array,
     Device,
@@ -477,7 +478,7 @@ class Variable:
         grad_var = self._grad_var
         if grad_var is not None and grad_var._data[0] is not None:
             grad_var.unchain()
-            grad_var._data[0][...] = 0  # type: ignore[index]
+            grad_var._data[0][...] = 0
         elif self._grad_valid and self._grad is not None:
             self._grad[...] = 0
         else:
@@ -752,7 +753,7 @@ class Variable:
     # -- differentiable methods (bodies installed by kusari.functions) ---------------------
 
     @property
-    def T(self) -> Variable:  # noqa: N802  (NumPy's name)
+    def T(self) -> Variable:
         """The transpose (all axes reversed), as a differentiable function."""
         return _ops.transpose(self, None)
 
@@ -877,7 +878,7 @@ def _rebuild_variable(
     return variable
 
 
-def _reject_kwargs(kwargs: dict[str, object]) -> None:
+def _reject_kwargs(kwargs: Mapping[str, object]) -> None:
     if "volatile" in kwargs:
         raise ValueError(
             "the 'volatile' argument is not supported anymore; use "
@@ -983,7 +984,7 @@ def install_variable_methods(
     reshape: Callable[[Variable, tuple[int, ...]], Variable],
     transpose: Callable[[Variable, tuple[int, ...] | None], Variable],
     mean: Callable[[Variable, int | tuple[int, ...] | None, bool], Variable],
-    operators: dict[str, Callable[..., Variable]],
+    operators: Mapping[str, Callable[..., Any]],
 ) -> None:
     """Install the differentiable methods and operators of :class:`Variable`.
 

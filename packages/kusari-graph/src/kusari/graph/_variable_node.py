@@ -6,6 +6,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Never
 
 import numpy
+
 from kusari.devices import Array
 
 if TYPE_CHECKING:

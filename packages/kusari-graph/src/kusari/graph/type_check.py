@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 
-class InvalidType(Exception):  # noqa: N818  (Chainer's name)
+class InvalidType(Exception):
     """Raised when the inputs of a function do not satisfy its type expectations.
 
     Args:
@@ -284,6 +284,7 @@ class Expr:
         return GetItem(self, key)
 
     def __call__(self, *args: object) -> Call:
+        """Build the expression ``self(*args)``."""
         return Call(self, args)
 
     # comparisons
@@ -587,7 +588,7 @@ class BoolBinaryOperator(BinaryOperator, Testable):
 # --- checking ---------------------------------------------------------------------------
 
 
-def eval(exp: object) -> Any:  # noqa: A001  (Chainer's name)
+def eval(exp: object) -> Any:
     """Evaluate an expression; any other value is returned as it is (light mode).
 
     Args:

@@ -1,6 +1,15 @@
-"""Chainer names provided by the ``kusari-graph`` distribution."""
+"""Chainer names provided by the ``kusari-graph`` distribution.
+
+``chainer.functions`` and ``chainer.utils.type_check`` are the real kusari modules (so a
+custom ``FunctionNode`` written for Chainer raises and catches the very ``InvalidType`` that
+kusari uses); the other modules are synthetic and collect kusari's objects under Chainer's
+names.
+"""
 
 from __future__ import annotations
+
+import importlib
+import importlib.util
 
 from ._tree import ModuleTree
 
@@ -8,5 +17,64 @@ __all__ = ["register"]
 
 
 def register(tree: ModuleTree) -> None:
-    """Add the names of ``kusari.graph`` to the Chainer module tree."""
-    import kusari.graph  # noqa: F401  (skips this provider when the package is absent)
+    """Add the names of ``kusari.graph`` and ``kusari.functions`` to the Chainer module tree."""
+    import kusari.functions as functions
+    import kusari.graph as graph
+
+    tree.export(
+        "chainer",
+        Variable=graph.Variable,
+        as_variable=graph.as_variable,
+        as_array=graph.as_array,
+        FunctionNode=graph.FunctionNode,
+        Function=graph.Function,
+        FunctionAdapter=graph.FunctionAdapter,
+        FunctionHook=graph.FunctionHook,
+        get_function_hooks=graph.get_function_hooks,
+        grad=graph.grad,
+        backward=graph.backward,
+        config=graph.config,
+        global_config=graph.global_config,
+        using_config=graph.using_config,
+        no_backprop_mode=graph.no_backprop_mode,
+        force_backprop_mode=graph.force_backprop_mode,
+        is_debug=graph.is_debug,
+        set_debug=graph.set_debug,
+        get_dtype=graph.get_dtype,
+        mixed16=graph.mixed16,
+    )
+    tree.export(
+        "chainer.variable",
+        Variable=graph.Variable,
+        VariableNode=graph.VariableNode,
+        as_variable=graph.as_variable,
+        as_array=graph.as_array,
+    )
+    tree.export("chainer.function_node", FunctionNode=graph.FunctionNode, grad=graph.grad)
+    tree.export(
+        "chainer.function",
+        Function=graph.Function,
+        FunctionAdapter=graph.FunctionAdapter,
+        no_backprop_mode=graph.no_backprop_mode,
+        force_backprop_mode=graph.force_backprop_mode,
+    )
+    tree.export("chainer.function_hook", FunctionHook=graph.FunctionHook)
+    tree.module("chainer.function_hooks", "Function hooks (kusari ports none of Chainer's yet).")
+    tree.export(
+        "chainer.configuration",
+        config=graph.config,
+        global_config=graph.global_config,
+        using_config=graph.using_config,
+        GlobalConfig=graph.GlobalConfig,
+        LocalConfig=graph.LocalConfig,
+    )
+    tree.alias("chainer.functions", functions)
+    tree.export("chainer.utils", force_array=graph.force_array)
+    tree.alias("chainer.utils.type_check", graph.type_check)
+    for chainer_name, kusari_name in (
+        ("chainer.gradient_check", "kusari.graph.gradient_check"),
+        ("chainer.computational_graph", "kusari.graph.computational_graph"),
+        ("chainer.testing", "kusari.testing"),
+    ):
+        if importlib.util.find_spec(kusari_name) is not None:
+            tree.alias(chainer_name, importlib.import_module(kusari_name))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy
+
 from kusari.devices import Array, get_array_module
 from kusari.graph import Variable, type_check
 
@@ -16,6 +17,7 @@ __all__ = [
     "expect_axis",
     "expect_insert_axis",
     "named",
+    "run_type_check",
     "xp_of",
     "zero_filled",
     "zero_filled_arrays",
@@ -91,4 +93,32 @@ def zero_filled_arrays(
     xp: Any,
 ) -> list[Array]:
     """The gradient arrays, with zeros of ``shapes[i]`` where ``grads[i]`` is missing."""
-    return [xp.zeros(shape, dtype) if g is None else g for g, shape in zip(grads, shapes, strict=True)]
+    return [
+        xp.zeros(shape, dtype) if g is None else g for g, shape in zip(grads, shapes, strict=True)
+    ]
+
+
+def run_type_check(
+    check: Callable[[type_check.TypeInfoTuple], None], arrays: Sequence[Array], label: str
+) -> None:
+    """Run a ``check_type_forward``-style ``check`` outside ``FunctionNode.apply``.
+
+    For functions composed of other functions that still want one clear type error: the
+    check runs in light mode, and again in full mode to build the message when it fails.
+
+    Raises:
+        InvalidType: With the ``Invalid operation is performed in: <label>`` header.
+    """
+    try:
+        check(type_check.get_types(arrays, "in_types", False, light=True))
+    except type_check.InvalidType:
+        in_types = type_check.get_types(arrays, "in_types", False)
+        try:
+            check(in_types)
+        except type_check.InvalidType as error:
+            raise type_check.InvalidType(
+                error.expect,
+                error.actual,
+                f"Invalid operation is performed in: {label} (Forward)\n\n{error}",
+            ) from None
+        raise  # pragma: no cover  (a check must not depend on the mode)

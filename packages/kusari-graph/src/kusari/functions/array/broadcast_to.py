@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import final
-
 import sys
+from typing import final
 
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, as_variable

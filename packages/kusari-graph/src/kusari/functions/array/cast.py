@@ -6,6 +6,7 @@ from typing import Any, final
 
 import numpy
 import numpy.typing as npt
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, as_variable
 from kusari.graph.type_check import InputSpec

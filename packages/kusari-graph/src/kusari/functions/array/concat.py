@@ -10,7 +10,6 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from . import _shape_check
-from . import split_axis as _split_axis
 
 __all__ = ["Concat", "concat"]
 
@@ -61,7 +60,7 @@ class Concat(FunctionNode):
         assert gy is not None
         if len(self.inputs) == 1:
             return (gy,)
-        return _split_axis.split_axis(gy, self._indices, self.axis)
+        return _split_axis(gy, self._indices, self.axis)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -103,3 +102,7 @@ def concat(xs: Sequence[VariableOrArray], axis: int = 1) -> Variable:
     """
     axis = _shape_check.as_int(axis, "axis")
     return Concat(axis).apply(tuple(xs))[0]
+
+
+# Imported last: split_axis's module imports this one (each function's backward is the other).
+from .split_axis import split_axis as _split_axis  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kusari.graph import Variable, VariableOrArray
 
-from . import reshape as _reshape
+from .reshape import reshape
 
 __all__ = ["flatten"]
 
@@ -27,4 +27,4 @@ def flatten(x: VariableOrArray) -> Variable:
     size = 1
     for n in x.shape:
         size *= n
-    return _reshape.reshape(x, (size,))
+    return reshape(x, (size,))

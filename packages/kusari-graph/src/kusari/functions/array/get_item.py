@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, final
 
 import numpy
+
 from kusari.devices import Array, get_array_module, is_array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
@@ -46,7 +47,7 @@ def _scatter_add(shape: tuple[int, ...], slices: tuple[Any, ...], gy: Array) -> 
     elif xp is numpy:
         numpy.add.at(gx, slices, gy)
     else:
-        import cupyx  # type: ignore[import-not-found]
+        import cupyx
 
         cupyx.scatter_add(gx, slices, gy)
     return gx  # type: ignore[no-any-return]

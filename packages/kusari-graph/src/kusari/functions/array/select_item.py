@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import final
+from typing import Any, final
 
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
@@ -14,16 +14,21 @@ from . import _shape_check
 __all__ = ["SelectItem", "SelectItemGrad", "expect_labels", "select_item"]
 
 
-def expect_labels(t_type: object, name: str = "t") -> None:
+def expect_labels(t_type: Any, name: str = "t", hint: str = "") -> None:
     """``type_check``: ``t`` is an integer array of labels (signed or unsigned).
+
+    Args:
+        t_type: The type of the labels (light or full mode).
+        name: Its name in the message.
+        hint: Text appended to the explanation in the message.
 
     Raises:
         InvalidType: With a message that says that ``t`` must be an integer array.
     """
-    dtype = type_check.eval(t_type.dtype)  # type: ignore[attr-defined]
+    dtype = type_check.eval(t_type.dtype)
     if dtype.kind not in "iu":
         raise InvalidType(
-            f"{name}.dtype.kind in 'iu' ({name} must be an integer array of labels)",
+            f"{name}.dtype.kind in 'iu' ({name} must be an integer array of labels{hint})",
             f"{name}.dtype = {dtype}",
         )
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import final
+from typing import Any, final
 
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from . import _shape_check
-from . import stack as _stack
 
 __all__ = ["Separate", "separate", "separate_array"]
 
 
 def separate_array(x: Array, axis: int) -> tuple[Array, ...]:
-    """The slices of ``x`` along ``axis`` (a non-negative axis), as views."""
-    prefix = (slice(None),) * axis
-    return tuple(x[(*prefix, i)] for i in range(x.shape[axis]))
+    """The slices of ``x`` along ``axis`` (a non-negative axis), as views (0-d ones too)."""
+    prefix: tuple[Any, ...] = (slice(None),) * axis
+    return tuple(x[(*prefix, i, Ellipsis)] for i in range(x.shape[axis]))
 
 
 @final
@@ -28,7 +27,7 @@ class Separate(FunctionNode):
         axis: The axis to separate along.
     """
 
-    __slots__ = ("_out_shape", "axis")
+    __slots__ = ("_dtype", "_out_shape", "axis")
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -42,6 +41,7 @@ class Separate(FunctionNode):
         """Slice (the outputs are views)."""
         (x,) = inputs
         axis = self.axis % x.ndim
+        self._dtype = x.dtype
         self._out_shape = x.shape[:axis] + x.shape[axis + 1 :]
         return separate_array(x, axis)
 
@@ -49,11 +49,10 @@ class Separate(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Stack the output gradients (zeros where an output has none)."""
-        node = self.inputs[0]
         xp = next(g.xp for g in grad_outputs if g is not None)
         shapes = [self._out_shape] * len(grad_outputs)
-        gys = _shape_check.zero_filled(grad_outputs, shapes, node.dtype, xp)
-        return (_stack.stack(gys, self.axis),)
+        gys = _shape_check.zero_filled(grad_outputs, shapes, self._dtype, xp)
+        return (_stack(gys, self.axis),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -61,7 +60,7 @@ class Separate(FunctionNode):
         """Stack the output gradients (zeros where an output has none)."""
         xp = _shape_check.xp_of(next(g for g in grad_outputs if g is not None))
         shapes = [self._out_shape] * len(grad_outputs)
-        gys = _shape_check.zero_filled_arrays(grad_outputs, shapes, self.inputs[0].dtype, xp)
+        gys = _shape_check.zero_filled_arrays(grad_outputs, shapes, self._dtype, xp)
         return (xp.stack(gys, axis=self.axis),)
 
 
@@ -88,3 +87,7 @@ def separate(x: VariableOrArray, axis: int = 0) -> tuple[Variable, ...]:
     """
     axis = _shape_check.as_int(axis, "axis")
     return Separate(axis).apply((x,))
+
+
+# Imported last: stack's module imports this one (each function's backward is the other).
+from .stack import stack as _stack  # noqa: E402

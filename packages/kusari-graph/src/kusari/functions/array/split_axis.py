@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any, Literal, final, overload
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from . import _shape_check
-from . import concat as _concat
 
 __all__ = ["SplitAxis", "split_axis"]
 
@@ -26,7 +26,7 @@ class SplitAxis(FunctionNode):
         axis: The axis to split along.
     """
 
-    __slots__ = ("_out_shapes", "axis", "indices_or_sections")
+    __slots__ = ("_dtype", "_out_shapes", "axis", "indices_or_sections")
 
     def __init__(self, indices_or_sections: int | tuple[int, ...], axis: int) -> None:
         self.indices_or_sections = indices_or_sections
@@ -50,6 +50,7 @@ class SplitAxis(FunctionNode):
         """Split (the outputs are views of the input)."""
         (x,) = inputs
         xp = _shape_check.xp_of(x)
+        self._dtype = x.dtype
         ys = tuple(xp.split(x, self.indices_or_sections, axis=self.axis))
         self._out_shapes = [y.shape for y in ys]
         return ys
@@ -58,20 +59,17 @@ class SplitAxis(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Concatenate the output gradients (zeros where an output has none)."""
-        node = self.inputs[0]
         gys = _shape_check.zero_filled(
-            grad_outputs, self._out_shapes, node.dtype, _xp_of_grads(grad_outputs)
+            grad_outputs, self._out_shapes, self._dtype, _xp_of_grads(grad_outputs)
         )
-        return (_concat.concat(gys, self.axis),)
+        return (_concat(gys, self.axis),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
     ) -> tuple[Array | None, ...]:
         """Concatenate the output gradients (zeros where an output has none)."""
         xp = _xp_of_arrays(grad_outputs)
-        gys = _shape_check.zero_filled_arrays(
-            grad_outputs, self._out_shapes, self.inputs[0].dtype, xp
-        )
+        gys = _shape_check.zero_filled_arrays(grad_outputs, self._out_shapes, self._dtype, xp)
         return (xp.concatenate(gys, axis=self.axis),)
 
 
@@ -168,3 +166,7 @@ def split_axis(
     if not force_tuple and len(ys) == 1:
         return ys[0]
     return ys
+
+
+# Imported last: concat's module imports this one (each function's backward is the other).
+from .concat import concat as _concat  # noqa: E402

@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from . import _shape_check
-from . import reshape as _reshape
+from .reshape import reshape
 
 __all__ = ["Squeeze", "squeeze"]
 
@@ -56,7 +56,7 @@ class Squeeze(FunctionNode):
         """Reshape the gradient back."""
         gy = grad_outputs[0]
         assert gy is not None
-        return (_reshape.reshape(gy, self._in_shape),)
+        return (reshape(gy, self._in_shape),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]

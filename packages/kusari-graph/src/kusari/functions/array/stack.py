@@ -10,7 +10,6 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from . import _shape_check
-from . import separate as _separate
 
 __all__ = ["Stack", "stack"]
 
@@ -47,7 +46,7 @@ class Stack(FunctionNode):
         """Separate the gradient along the new axis."""
         gy = grad_outputs[0]
         assert gy is not None
-        return _separate.separate(gy, self.axis)
+        return _separate(gy, self.axis)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -55,7 +54,7 @@ class Stack(FunctionNode):
         """Separate the gradient along the new axis."""
         gy = grad_outputs[0]
         assert gy is not None
-        return _separate.separate_array(gy, self.axis % gy.ndim)
+        return _separate_array(gy, self.axis % gy.ndim)
 
 
 def stack(xs: Sequence[VariableOrArray], axis: int = 0) -> Variable:
@@ -85,3 +84,8 @@ def stack(xs: Sequence[VariableOrArray], axis: int = 0) -> Variable:
     """
     axis = _shape_check.as_int(axis, "axis")
     return Stack(axis).apply(tuple(xs))[0]
+
+
+# Imported last: separate's module imports this one (each function's backward is the other).
+from .separate import separate as _separate  # noqa: E402
+from .separate import separate_array as _separate_array  # noqa: E402

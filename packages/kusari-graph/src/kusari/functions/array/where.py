@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array, Scalar, is_array
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from .. import _utils
-from ..math import sum_to as _sum_to
 from . import _shape_check
 
 __all__ = ["Where", "where"]
@@ -20,7 +20,7 @@ __all__ = ["Where", "where"]
 class Where(FunctionNode):
     """``condition ? x : y`` elementwise, with broadcasting of all three inputs."""
 
-    __slots__ = ()
+    __slots__ = ("_shapes",)
 
     def check_type_forward(self, in_types: TypeInfoTuple) -> None:
         """``condition`` is boolean; ``x`` and ``y`` share a dtype; the shapes broadcast."""
@@ -33,6 +33,7 @@ class Where(FunctionNode):
         """Choose (the condition is retained for backward)."""
         self.retain_inputs((0,))
         condition, x, y = inputs
+        self._shapes = (condition.shape, x.shape, y.shape)
         xp = _shape_check.xp_of(x)
         return (xp.where(condition, x, y),)
 
@@ -40,6 +41,9 @@ class Where(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Route the gradient to ``x`` where the condition holds and to ``y`` elsewhere."""
+        # Imported here: the math package imports the array package while it initializes.
+        from ..math.sum_to import sum_to
+
         gy = _utils.first_grad(grad_outputs)
         condition = self.retained_input_array(0)
         gy_array = gy.array
@@ -54,7 +58,7 @@ class Where(FunctionNode):
                 g = Where().apply((condition, gy, zeros))[0]
             else:
                 g = Where().apply((condition, zeros, gy))[0]
-            result.append(_sum_to.sum_to(g, self.inputs[i].shape))
+            result.append(sum_to(g, self._shapes[i]))
         return tuple(result)
 
     def backward_arrays(
@@ -72,7 +76,7 @@ class Where(FunctionNode):
                 result.append(None)
                 continue
             g = xp.where(condition, gy, zeros) if i == 1 else xp.where(condition, zeros, gy)
-            result.append(_utils.sum_to_array(g, self.inputs[i].shape))
+            result.append(_utils.sum_to_array(g, self._shapes[i]))
         return tuple(result)
 
 
@@ -81,11 +85,14 @@ def _operand(value: VariableOrArray | Scalar, other: VariableOrArray | Scalar) -
         return value  # type: ignore[return-value]
     if not _utils.is_scalar(value):
         raise TypeError(
-            "x and y must be Variables, arrays or scalars, got " f"{type(value).__name__}"
+            f"x and y must be Variables, arrays or scalars, got {type(value).__name__}"
         )
-    if isinstance(other, Variable) or is_array(other):
-        template = other.array if isinstance(other, Variable) else other
-        assert template is not None
+    template: Array | None = None
+    if isinstance(other, Variable):
+        template = other.array
+    elif is_array(other):
+        template = other  # type: ignore[assignment]
+    if template is not None:
         return _shape_check.xp_of(template).asarray(value, dtype=template.dtype)  # type: ignore[no-any-return]
     raise TypeError("x and y cannot both be scalars; at least one must be a Variable or an array")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy
+
 from kusari.devices import Array, is_array
 from kusari.graph import Operand, Variable
 
@@ -27,6 +28,9 @@ from .sub import Sub, SubFromConstant
 __all__ = ["operators"]
 
 _ndarray = numpy.ndarray
+# The operators return a Variable or NotImplemented (typed Any by typeshed); Variable's
+# class body declares their precise signatures for type checkers.
+_NOT_IMPLEMENTED: Any = NotImplemented
 
 
 def _dtype_of(x: Variable) -> numpy.dtype[Any]:
@@ -43,7 +47,7 @@ def _cast_array(x: Variable, value: Array) -> Array:
     return value
 
 
-def _constant(x: Variable, value: float) -> Any:
+def _constant(x: Variable, value: object) -> Any:
     """A Python scalar as a constant for ``x``.
 
     For a floating point ``x`` the Python scalar is kept: NumPy 2 (NEP 50) converts it to
@@ -75,7 +79,7 @@ def _classify(other: object) -> int:
     return 3
 
 
-def _add(self: Variable, other: Operand) -> Variable:
+def _add(self: Variable, other: Operand) -> Any:
     kind = type(other)
     if kind is _ndarray:
         data = self._data[0]
@@ -89,7 +93,7 @@ def _add(self: Variable, other: Operand) -> Variable:
     return _add_other(self, other)
 
 
-def _add_other(self: Variable, other: Operand) -> Variable:
+def _add_other(self: Variable, other: Operand) -> Any:
     kind = _classify(other)
     if kind == 0:
         return Add().apply((self, other))[0]  # type: ignore[arg-type]
@@ -97,10 +101,10 @@ def _add_other(self: Variable, other: Operand) -> Variable:
         return Add().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
         return AddConstant(_dtype_of(self).type(other)).apply((self,))[0]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _sub(self: Variable, other: Operand) -> Variable:
+def _sub(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 0:
@@ -109,10 +113,10 @@ def _sub(self: Variable, other: Operand) -> Variable:
         return Sub().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
         return AddConstant(-_dtype_of(self).type(other)).apply((self,))[0]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _rsub(self: Variable, other: Operand) -> Variable:
+def _rsub(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 1:
@@ -121,10 +125,10 @@ def _rsub(self: Variable, other: Operand) -> Variable:
         return SubFromConstant(_dtype_of(self).type(other)).apply((self,))[0]
     if kind == 0:
         return Sub().apply((other, self))[0]  # type: ignore[arg-type]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _mul(self: Variable, other: Operand) -> Variable:
+def _mul(self: Variable, other: Operand) -> Any:
     kind = type(other)
     if kind is _ndarray:
         data = self._data[0]
@@ -138,7 +142,7 @@ def _mul(self: Variable, other: Operand) -> Variable:
     return _mul_other(self, other)
 
 
-def _mul_other(self: Variable, other: Operand) -> Variable:
+def _mul_other(self: Variable, other: Operand) -> Any:
     kind = _classify(other)
     if kind == 0:
         return Mul().apply((self, other))[0]  # type: ignore[arg-type]
@@ -146,10 +150,10 @@ def _mul_other(self: Variable, other: Operand) -> Variable:
         return Mul().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
         return MulConstant(_dtype_of(self).type(other)).apply((self,))[0]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _truediv(self: Variable, other: Operand) -> Variable:
+def _truediv(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 0:
@@ -159,10 +163,10 @@ def _truediv(self: Variable, other: Operand) -> Variable:
     if kind == 2:
         dtype = _dtype_of(self)
         return MulConstant(dtype.type(1) / dtype.type(other)).apply((self,))[0]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _rtruediv(self: Variable, other: Operand) -> Variable:
+def _rtruediv(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 1:
@@ -171,10 +175,10 @@ def _rtruediv(self: Variable, other: Operand) -> Variable:
         return DivFromConstant(_dtype_of(self).type(other)).apply((self,))[0]
     if kind == 0:
         return Div().apply((other, self))[0]  # type: ignore[arg-type]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _pow(self: Variable, other: Operand) -> Variable:
+def _pow(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 0:
@@ -183,10 +187,10 @@ def _pow(self: Variable, other: Operand) -> Variable:
         return PowVarVar().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
         return PowVarConst(_dtype_of(self).type(other)).apply((self,))[0]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _rpow(self: Variable, other: Operand) -> Variable:
+def _rpow(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 1:
@@ -195,36 +199,36 @@ def _rpow(self: Variable, other: Operand) -> Variable:
         return PowConstVar(_dtype_of(self).type(other)).apply((self,))[0]
     if kind == 0:
         return PowVarVar().apply((other, self))[0]  # type: ignore[arg-type]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _matmul(self: Variable, other: Operand) -> Variable:
+def _matmul(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 0 or kind == 1:
         return MatMul().apply((self, other))[0]  # type: ignore[arg-type]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _rmatmul(self: Variable, other: Operand) -> Variable:
+def _rmatmul(self: Variable, other: Operand) -> Any:
 
     kind = _classify(other)
     if kind == 0 or kind == 1:
         return MatMul().apply((other, self))[0]  # type: ignore[arg-type]
-    return NotImplemented
+    return _NOT_IMPLEMENTED
 
 
-def _neg(self: Variable) -> Variable:
+def _neg(self: Variable) -> Any:
 
     return Neg().apply((self,))[0]
 
 
-def _abs(self: Variable) -> Variable:
+def _abs(self: Variable) -> Any:
 
     return Absolute().apply((self,))[0]
 
 
-def operators() -> dict[str, Callable[..., Variable]]:
+def operators() -> dict[str, Callable[..., Any]]:
     """The special methods to install on :class:`~kusari.graph.Variable`."""
     return {
         "__add__": _add,
@@ -242,5 +246,3 @@ def operators() -> dict[str, Callable[..., Variable]]:
         "__neg__": _neg,
         "__abs__": _abs,
     }
-
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec, InvalidType
@@ -15,6 +16,8 @@ from ..array.transpose import transpose
 from .sum_to import sum_to
 
 __all__ = ["MatMul", "matmul"]
+
+_Shape = tuple[int, ...]
 
 
 def _swap_array(a: Array) -> Array:
@@ -74,10 +77,14 @@ class MatMul(FunctionNode):
 
     def _effective_shapes(
         self, a_shape: tuple[int, ...], b_shape: tuple[int, ...]
-    ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    ) -> tuple[_Shape, _Shape, _Shape, _Shape, _Shape]:
         """Shapes of the transposed operands, their 2-D promotions and of the product."""
-        ta = a_shape[:-2] + (a_shape[-1], a_shape[-2]) if self.transa and len(a_shape) >= 2 else a_shape
-        tb = b_shape[:-2] + (b_shape[-1], b_shape[-2]) if self.transb and len(b_shape) >= 2 else b_shape
+        ta = a_shape
+        if self.transa and len(a_shape) >= 2:
+            ta = (*a_shape[:-2], a_shape[-1], a_shape[-2])
+        tb = b_shape
+        if self.transb and len(b_shape) >= 2:
+            tb = (*b_shape[:-2], b_shape[-1], b_shape[-2])
         a2 = (1, *ta) if len(ta) == 1 else ta
         b2 = (*tb, 1) if len(tb) == 1 else tb
         y2 = (*numpy.broadcast_shapes(a2[:-2], b2[:-2]), a2[-2], b2[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array, get_array_module
 from kusari.graph import FunctionNode, Operand, Variable
 from kusari.graph.type_check import InputSpec

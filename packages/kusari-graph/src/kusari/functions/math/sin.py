@@ -6,6 +6,7 @@ import sys
 from typing import final
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec

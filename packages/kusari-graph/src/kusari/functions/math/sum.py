@@ -63,7 +63,7 @@ class Sum(FunctionNode):
         return (_utils.broadcast_array(gy, self._in_shape),)
 
 
-def sum(  # noqa: A001  (Chainer's name)
+def sum(
     x: VariableOrArray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Variable:
     """Sum the elements of a floating point input.

@@ -51,9 +51,7 @@ class SumTo(FunctionNode):
 
 def _check_sum_to(shape: tuple[int, ...], x_shape: tuple[int, ...]) -> None:
     lead = len(x_shape) - len(shape)
-    if lead < 0 or any(
-        s != d and s != 1 for s, d in zip(shape, x_shape[lead:], strict=True)
-    ):
+    if lead < 0 or any(s != d and s != 1 for s, d in zip(shape, x_shape[lead:], strict=True)):
         raise ValueError(
             f"sum_to: shape {shape} cannot be broadcast to the input's shape {x_shape}, so "
             "the input cannot be summed to it"
