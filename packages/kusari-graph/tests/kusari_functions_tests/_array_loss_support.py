@@ -1,4 +1,11 @@
-"""Helpers of the array and loss function tests: the GPU comparison and a few shortcuts."""
+"""Helpers of the array and loss function tests.
+
+* :func:`uniform`, :data:`FLOATS`: seeded inputs and the floating dtypes.
+* :func:`assert_forward`: an output against a float64 NumPy reference, dtype included.
+* :func:`check_grads`: first- and second-order gradients against numerical ones (float64).
+* :func:`check_grads_float16`: a loose first-order check of a float16 computation.
+* :func:`check_on_gpu`: forward and backward on CuPy against the NumPy run.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,99 @@ import pytest
 
 from kusari.devices import cuda
 from kusari.graph import Variable, backward
+from kusari.graph import gradient_check as gc
 
-__all__ = ["as_tuple", "check_on_gpu", "data", "gpu", "grad_array", "grads_of", "scalar"]
+__all__ = [
+    "FLOATS",
+    "as_tuple",
+    "assert_forward",
+    "check_grads",
+    "check_grads_float16",
+    "check_on_gpu",
+    "data",
+    "gpu",
+    "grad_array",
+    "grads_of",
+    "scalar",
+    "uniform",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 Arr = npt.NDArray[Any]
+
+FLOATS = (numpy.float16, numpy.float32, numpy.float64)
+
+_FORWARD_TOLERANCE = {
+    numpy.dtype(numpy.float16): (1e-3, 5e-3),
+    numpy.dtype(numpy.float32): (1e-6, 1e-5),
+    numpy.dtype(numpy.float64): (1e-12, 1e-10),
+}
+
+
+def uniform(
+    seed: int, shape: tuple[int, ...], dtype: Any, low: float = -1.0, high: float = 1.0
+) -> Arr:
+    """Uniform values in ``[low, high)`` of ``dtype``, from a generator seeded with ``seed``."""
+    values: Arr = numpy.random.default_rng(seed).uniform(low, high, shape)
+    return numpy.asarray(values.astype(dtype))
+
+
+def assert_forward(y: object, expected: npt.ArrayLike, dtype: Any, *, scale: float = 1.0) -> None:
+    """``y`` is a Variable of ``dtype`` and of ``expected``'s shape, close to its values.
+
+    The tolerance depends on ``dtype``; ``scale`` widens it.
+    """
+    assert isinstance(y, Variable), f"expected a Variable, got {type(y).__name__}"
+    expected = numpy.asarray(expected, numpy.float64)
+    assert y.dtype == numpy.dtype(dtype), f"dtype {y.dtype} != {numpy.dtype(dtype)}"
+    assert y.shape == expected.shape, f"shape {y.shape} != {expected.shape}"
+    atol, rtol = _FORWARD_TOLERANCE[numpy.dtype(dtype)]
+    numpy.testing.assert_allclose(
+        numpy.asarray(data(y), numpy.float64), expected, atol=atol * scale, rtol=rtol * scale
+    )
+
+
+def _random_output_grads(fn: Callable[..., Any], inputs: Sequence[Arr], rng: Any) -> list[Arr]:
+    ys = as_tuple(fn(*[Variable(x) if x.dtype.kind == "f" else x for x in inputs]))
+    return [numpy.asarray(rng.uniform(-1, 1, y.shape)).astype(y.dtype) for y in ys]
+
+
+def check_grads(
+    fn: Callable[..., Any],
+    inputs: Sequence[Arr],
+    *,
+    seed: int = 0,
+    double: bool = True,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+) -> None:
+    """``check_backward`` and (unless ``double`` is false) ``check_double_backward``.
+
+    The output gradients and second-order gradients are random, from ``seed``.  Inputs
+    that are not floating point get no gradient.
+    """
+    rng = numpy.random.default_rng(seed)
+    inputs = [numpy.asarray(x) for x in inputs]
+    gys = _random_output_grads(fn, inputs, rng)
+    gc.check_backward(fn, tuple(inputs), tuple(gys), atol=atol, rtol=rtol)
+    if not double:
+        return
+    ggxs = tuple(
+        numpy.asarray(rng.uniform(-1, 1, x.shape)).astype(x.dtype) if x.dtype.kind == "f" else None
+        for x in inputs
+    )
+    gc.check_double_backward(fn, tuple(inputs), tuple(gys), ggxs, atol=atol * 10, rtol=rtol * 10)
+
+
+def check_grads_float16(fn: Callable[..., Any], inputs: Sequence[Arr], *, seed: int = 0) -> None:
+    """A loose first-order check of a float16 computation (numerical side in float64)."""
+    rng = numpy.random.default_rng(seed)
+    inputs = [numpy.asarray(x) for x in inputs]
+    gys = _random_output_grads(fn, inputs, rng)
+    tol = gc.default_tolerance(numpy.float16)
+    gc.check_backward(
+        fn, tuple(inputs), tuple(gys), atol=tol.atol, rtol=tol.rtol, dtype=numpy.float64
+    )
 
 
 def gpu(test: _F) -> _F:

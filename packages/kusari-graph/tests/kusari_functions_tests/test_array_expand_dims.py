@@ -11,8 +11,14 @@ import kusari.functions as F
 from kusari.graph import Variable
 from kusari.graph.type_check import InvalidType
 
-from ._array_loss_support import check_on_gpu, gpu
-from ._opcheck import FLOATS, check_grads, check_grads_float16, uniform
+from ._array_loss_support import (
+    FLOATS,
+    check_grads,
+    check_grads_float16,
+    check_on_gpu,
+    gpu,
+    uniform,
+)
 
 CASES = [((2, 3), 0), ((2, 3), 1), ((2, 3), 2), ((2, 3), -1), ((2, 3), -3), ((), 0)]
 

@@ -11,8 +11,15 @@ import kusari.functions as F
 from kusari.graph import Variable
 from kusari.graph.type_check import InvalidType
 
-from ._array_loss_support import check_on_gpu, gpu, grad_array
-from ._opcheck import FLOATS, check_grads, check_grads_float16, uniform
+from ._array_loss_support import (
+    FLOATS,
+    check_grads,
+    check_grads_float16,
+    check_on_gpu,
+    gpu,
+    grad_array,
+    uniform,
+)
 
 
 @pytest.mark.parametrize("dtype", [*FLOATS, numpy.int32])

@@ -11,8 +11,18 @@ import kusari.functions as F
 from kusari.graph import Variable
 from kusari.graph.type_check import InvalidType
 
-from ._array_loss_support import check_on_gpu, data, gpu, grad_array, scalar
-from ._opcheck import FLOATS, assert_forward, check_grads, check_grads_float16, uniform
+from ._array_loss_support import (
+    FLOATS,
+    assert_forward,
+    check_grads,
+    check_grads_float16,
+    check_on_gpu,
+    data,
+    gpu,
+    grad_array,
+    scalar,
+    uniform,
+)
 
 SHAPES = [(4, 3), (5,), (2, 3, 4), ()]
 

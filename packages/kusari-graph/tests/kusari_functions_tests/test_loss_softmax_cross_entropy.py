@@ -13,8 +13,17 @@ from kusari.graph import Variable, grad
 from kusari.graph import gradient_check as gc
 from kusari.graph.type_check import InvalidType
 
-from ._array_loss_support import check_on_gpu, data, gpu, grad_array, scalar
-from ._opcheck import FLOATS, assert_forward, check_grads, uniform
+from ._array_loss_support import (
+    FLOATS,
+    assert_forward,
+    check_grads,
+    check_on_gpu,
+    data,
+    gpu,
+    grad_array,
+    scalar,
+    uniform,
+)
 
 Arr = npt.NDArray[Any]
 
