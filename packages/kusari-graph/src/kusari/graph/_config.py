@@ -15,7 +15,6 @@ import contextlib
 import contextvars
 import os
 import sys
-from collections.abc import Iterator
 from typing import Any, Final, TextIO
 
 import numpy
@@ -290,8 +289,35 @@ config: Final = LocalConfig()
 """The configuration of the current thread or task (see :class:`LocalConfig`)."""
 
 
-@contextlib.contextmanager
-def using_config(name: str, value: object, config: LocalConfig = config) -> Iterator[None]:
+class _UsingConfig:
+    """The context manager of :func:`using_config` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_had_value", "_name", "_old_value", "_value")
+
+    def __init__(self, name: str, value: object) -> None:
+        self._name = name
+        self._value = value
+        self._had_value = False
+        self._old_value: object = None
+
+    def __enter__(self) -> None:
+        overrides = current().overrides
+        self._had_value = self._name in overrides
+        self._old_value = overrides.get(self._name)
+        _set_override(self._name, self._value)
+
+    def __exit__(self, *exc_info: object) -> None:
+        # Restore this entry only, so that other entries set inside the block survive it
+        # (as in Chainer).
+        if self._had_value:
+            _set_override(self._name, self._old_value)
+        elif self._name in current().overrides:
+            _remove_override(self._name)
+
+
+def using_config(
+    name: str, value: object, config: LocalConfig | None = None
+) -> contextlib.AbstractContextManager[None]:
     """Set configuration entry ``name`` to ``value`` inside a ``with`` block.
 
     The previous state (the context's own value, or none) comes back on exit, also when the
@@ -302,8 +328,8 @@ def using_config(name: str, value: object, config: LocalConfig = config) -> Iter
         value: Its value inside the block.
         config: Only :data:`config` is accepted (Chainer's signature has this argument).
 
-    Yields:
-        Nothing.
+    Returns:
+        A context manager.
 
     Example:
         >>> from kusari.graph import config, using_config
@@ -313,21 +339,9 @@ def using_config(name: str, value: object, config: LocalConfig = config) -> Iter
         >>> config.train
         True
     """
-    if config is not _local_config:
+    if config is not None and config is not _local_config:
         raise TypeError("using_config() supports only kusari.graph.config as its config")
-    overrides = current().overrides
-    had_value = name in overrides
-    old_value = overrides.get(name)
-    _set_override(name, value)
-    try:
-        yield
-    finally:
-        # Restore this entry only, so that other entries set inside the block survive it
-        # (as in Chainer).
-        if had_value:
-            _set_override(name, old_value)
-        elif name in current().overrides:
-            _remove_override(name)
+    return _UsingConfig(name, value)
 
 
 _local_config = config
