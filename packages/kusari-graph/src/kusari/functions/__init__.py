@@ -23,7 +23,8 @@ Example:
 from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
-from . import array, loss
+from . import activation, array, evaluation, loss, math, noise
+from .activation import *  # noqa: F403
 from .activation.relu import relu as relu
 from .activation.sigmoid import sigmoid as sigmoid
 from .activation.tanh import tanh as tanh
@@ -34,7 +35,9 @@ from .array.get_item import _getitem
 from .array.get_item import get_item as get_item
 from .array.reshape import reshape as reshape
 from .array.transpose import transpose as transpose
+from .evaluation import *  # noqa: F403
 from .loss import *  # noqa: F403
+from .math import *  # noqa: F403
 from .math import _arithmetic
 from .math.absolute import absolute as absolute
 from .math.add import add as add
@@ -52,34 +55,22 @@ from .math.sin import sin as sin
 from .math.sub import sub as sub
 from .math.sum import sum as sum  # noqa: A004
 from .math.sum_to import sum_to as sum_to
+from .noise import *  # noqa: F403
 
 __all__ = [
     "__version__",
     # activation
-    "relu",
-    "sigmoid",
-    "tanh",
+    *activation.__all__,
     # array
     *array.__all__,
     # loss
     *loss.__all__,
     # math
-    "absolute",
-    "add",
-    "cos",
-    "div",
-    "exp",
-    "identity",
-    "log",
-    "matmul",
-    "mean",
-    "mul",
-    "neg",
-    "power",
-    "sin",
-    "sub",
-    "sum",
-    "sum_to",
+    *math.__all__,
+    # evaluation
+    *evaluation.__all__,
+    # noise
+    *noise.__all__,
 ]
 
 _operators = _arithmetic.operators()

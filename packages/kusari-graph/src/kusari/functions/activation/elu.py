@@ -10,7 +10,7 @@ from kusari.graph.type_check import InputSpec
 
 from .. import _utils
 from ..math import _helpers
-from ..math import exp as _exp
+from ..math.exp import exp
 
 __all__ = ["ELU", "elu"]
 
@@ -68,7 +68,7 @@ class ELU(FunctionNode):
         (x,) = self.get_retained_inputs()
         pos, neg = self._factors(x.array)  # type: ignore[arg-type]
         # exp of the negative part only: no overflow for large positive inputs.
-        slope = _exp.exp(x * (neg != 0).astype(neg.dtype)) * neg + pos
+        slope = exp(x * (neg != 0).astype(neg.dtype)) * neg + pos
         return (_utils.first_grad(grad_outputs) * slope,)
 
     def backward_arrays(

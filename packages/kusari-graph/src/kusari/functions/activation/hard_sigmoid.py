@@ -28,7 +28,7 @@ class HardSigmoid(FunctionNode):
         dtype = x.dtype.type
         y = x * dtype(0.2)
         y += dtype(0.5)
-        _helpers.array_module(x).clip(y, dtype(0), dtype(1), out=y)
+        y = _helpers.array_module(x).clip(y, dtype(0), dtype(1), out=_helpers.out(y))
         return (y,)
 
     def _slope(self) -> Array:

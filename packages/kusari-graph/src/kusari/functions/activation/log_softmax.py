@@ -10,8 +10,8 @@ from kusari.graph.type_check import InputSpec
 
 from .. import _utils
 from ..math import _helpers
-from ..math import exp as _exp
-from ..math import sum as _sum
+from ..math.exp import exp
+from ..math.sum import sum as _sum
 
 __all__ = ["LogSoftmax", "log_softmax"]
 
@@ -23,7 +23,8 @@ def log_softmax_array(x: Array, axis: int) -> Array:
     s = xp.exp(y).sum(axis=axis, keepdims=True)
     xp.log(s, out=s)
     y -= s
-    return y
+    result: Array = y
+    return result
 
 
 @final
@@ -51,7 +52,7 @@ class LogSoftmax(FunctionNode):
         """``gy - exp(y) * sum(gy, axis)``."""
         (y,) = self.get_retained_outputs()
         gy = _utils.first_grad(grad_outputs)
-        return (gy - _exp.exp(y) * _sum.sum(gy, axis=self.axis, keepdims=True),)
+        return (gy - exp(y) * _sum(gy, axis=self.axis, keepdims=True),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -59,7 +60,8 @@ class LogSoftmax(FunctionNode):
         """``gy - exp(y) * sum(gy, axis)``."""
         gy = grad_outputs[0]
         y = self.output_data[0]
-        assert gy is not None and y is not None
+        assert gy is not None
+        assert y is not None
         gx = _helpers.array_module(y).exp(y)
         gx *= gy.sum(axis=self.axis, keepdims=True)
         return (gy - gx,)

@@ -10,7 +10,7 @@ from kusari.graph.type_check import InputSpec
 
 from .. import _utils
 from ..math import _helpers
-from ..math import sum as _sum
+from ..math.sum import sum as _sum
 
 __all__ = ["Softmax", "softmax"]
 
@@ -45,7 +45,7 @@ class Softmax(FunctionNode):
         """``y * gy - y * sum(y * gy, axis)``."""
         (y,) = self.get_retained_outputs()
         gx = y * _utils.first_grad(grad_outputs)
-        return (gx - y * _sum.sum(gx, axis=self.axis, keepdims=True),)
+        return (gx - y * _sum(gx, axis=self.axis, keepdims=True),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -53,7 +53,8 @@ class Softmax(FunctionNode):
         """``y * gy - y * sum(y * gy, axis)``."""
         gy = grad_outputs[0]
         y = self.output_data[0]
-        assert gy is not None and y is not None
+        assert gy is not None
+        assert y is not None
         gx = y * gy
         s = gx.sum(axis=self.axis, keepdims=True)
         gx -= y * s

@@ -10,7 +10,7 @@ from kusari.graph.type_check import InputSpec
 
 from .. import _utils
 from ..math import _helpers
-from . import sigmoid as _sigmoid
+from .sigmoid import sigmoid
 
 __all__ = ["Softplus", "softplus"]
 
@@ -37,7 +37,7 @@ class Softplus(FunctionNode):
         dtype = x.dtype.type
         bx = x * dtype(self.beta) if self.beta != 1.0 else x
         y = xp.exp(-abs(bx))
-        xp.log1p(y, out=y)
+        y = xp.log1p(y, out=_helpers.out(y))
         y += xp.maximum(bx, 0)
         if self.beta != 1.0:
             y *= dtype(1.0 / self.beta)
@@ -49,7 +49,7 @@ class Softplus(FunctionNode):
         """``gy * sigmoid(beta * x)``."""
         (x,) = self.get_retained_inputs()
         bx = x * self.beta if self.beta != 1.0 else x
-        return (_utils.first_grad(grad_outputs) * _sigmoid.sigmoid(bx),)
+        return (_utils.first_grad(grad_outputs) * sigmoid(bx),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -61,7 +61,7 @@ class Softplus(FunctionNode):
         dtype = x.dtype.type
         s = x * dtype(0.5 * self.beta)
         xp = _helpers.array_module(x)
-        xp.tanh(s, out=s)
+        s = xp.tanh(s, out=_helpers.out(s))
         s *= dtype(0.5)
         s += dtype(0.5)
         s *= gy

@@ -1,0 +1,17 @@
+"""Evaluation metrics (``chainer.functions.evaluation``); they have no gradient.
+
+Example:
+    >>> import numpy
+    >>> import kusari.functions as F
+    >>> y = numpy.array([[0.9, 0.1], [0.2, 0.8]], numpy.float32)
+    >>> float(F.accuracy(y, numpy.array([0, 0], numpy.int32)).array)
+    0.5
+"""
+
+from .accuracy import accuracy as accuracy
+from .binary_accuracy import binary_accuracy as binary_accuracy
+
+__all__ = [
+    "accuracy",
+    "binary_accuracy",
+]

@@ -82,7 +82,5 @@ def accuracy(y: VariableOrArray, t: VariableOrArray, ignore_label: int | None = 
     if ignore_label is not None and (
         isinstance(ignore_label, bool) or not isinstance(ignore_label, int)
     ):
-        raise TypeError(
-            f"ignore_label must be an int or None, got {type(ignore_label).__name__}"
-        )
+        raise TypeError(f"ignore_label must be an int or None, got {type(ignore_label).__name__}")
     return Accuracy(ignore_label).apply((y, t))[0]

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import numpy
+
 from kusari.devices import Array, get_array_module
 from kusari.graph import Variable, VariableOrArray
 from kusari.graph.type_check import InvalidType
@@ -23,9 +24,12 @@ __all__ = [
     "constant",
     "invalid_type",
     "kept_shape",
+    "ndim_of",
+    "out",
 ]
 
 _ndarray = numpy.ndarray
+_REAL_TYPES = (int, float, numpy.integer, numpy.floating)
 
 
 def array_module(x: Array) -> ModuleType:
@@ -33,6 +37,14 @@ def array_module(x: Array) -> ModuleType:
     if type(x) is _ndarray:
         return numpy
     return get_array_module(x)
+
+
+def out(a: Array | numpy.generic[Any]) -> Array | None:
+    """``a`` if it can receive a ufunc result in place (``out=a``), else ``None``.
+
+    Arithmetic on 0-d NumPy arrays yields NumPy scalars, which cannot.
+    """
+    return None if isinstance(a, numpy.generic) else a
 
 
 def invalid_type(label: str, expect: str, actual: str) -> InvalidType:
@@ -71,9 +83,7 @@ def check_axis(label: str, ndim: int, axis: object, name: str = "x") -> int:
     return _check_bound(label, ndim, _check_int(axis, "axis"), name)
 
 
-def check_axes(
-    label: str, ndim: int, axis: object, name: str = "x"
-) -> tuple[int, ...] | None:
+def check_axes(label: str, ndim: int, axis: object, name: str = "x") -> tuple[int, ...] | None:
     """Check ``None``, an int or a tuple of ints; return sorted non-negative axes or ``None``.
 
     Raises:
@@ -107,7 +117,9 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
 
 def check_float(value: object, name: str) -> float:
     """Return ``value`` as a float, or raise a TypeError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, numpy.integer, numpy.floating)):
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, numpy.integer, numpy.floating)
+    ):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")
     return float(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
@@ -14,7 +15,7 @@ from . import _helpers
 __all__ = ["ArgMax", "argmax"]
 
 
-def _check_axis(label: str, x: VariableOrArray, axis: int | None) -> int | None:
+def _check_axis(label: str, x: VariableOrArray, axis: object) -> int | None:
     if axis is None:
         return None
     if isinstance(axis, tuple):
@@ -38,7 +39,9 @@ class ArgMax(FunctionNode):
 
     def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
         """Find the indexes."""
-        return (inputs[0].argmax(axis=self.axis).astype(numpy.int32),)
+        (x,) = inputs
+        xp = _helpers.array_module(x)
+        return (xp.asarray(x.argmax(axis=self.axis), dtype=numpy.int32),)
 
 
 def argmax(x: VariableOrArray, axis: int | None = None) -> Variable:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
+from . import _helpers
 from .argmax import _check_axis
 
 __all__ = ["ArgMin", "argmin"]
@@ -30,7 +32,9 @@ class ArgMin(FunctionNode):
 
     def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
         """Find the indexes."""
-        return (inputs[0].argmin(axis=self.axis).astype(numpy.int32),)
+        (x,) = inputs
+        xp = _helpers.array_module(x)
+        return (xp.asarray(x.argmin(axis=self.axis), dtype=numpy.int32),)
 
 
 def argmin(x: VariableOrArray, axis: int | None = None) -> Variable:

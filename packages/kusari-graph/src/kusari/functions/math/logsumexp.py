@@ -9,9 +9,9 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from ..array import reshape as _reshape
+from ..array.reshape import reshape
 from . import _helpers
-from . import exp as _exp
+from .exp import exp
 
 __all__ = ["LogSumExp", "logsumexp"]
 
@@ -36,7 +36,7 @@ class LogSumExp(FunctionNode):
         self.retain_outputs((0,))
         (x,) = inputs
         xp = _helpers.array_module(x)
-        m = x.max(axis=self.axis, keepdims=True)
+        m = xp.asarray(x.max(axis=self.axis, keepdims=True))
         # An all -inf slice has no finite maximum to subtract; its sum is 0 either way.
         m[~xp.isfinite(m)] = 0
         s = xp.exp(x - m).sum(axis=self.axis, keepdims=True)
@@ -54,8 +54,8 @@ class LogSumExp(FunctionNode):
         (x,) = self.get_retained_inputs()
         (y,) = self.get_retained_outputs()
         kept = self._kept()
-        gy = _reshape.reshape(_utils.first_grad(grad_outputs), kept)
-        return (gy * _exp.exp(x - _reshape.reshape(y, kept)),)
+        gy = reshape(_utils.first_grad(grad_outputs), kept)
+        return (gy * exp(x - reshape(y, kept)),)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -63,11 +63,12 @@ class LogSumExp(FunctionNode):
         """``gy * exp(x - y)``."""
         gy = grad_outputs[0]
         y = self.output_data[0]
-        assert gy is not None and y is not None
+        assert gy is not None
+        assert y is not None
         x = self.retained_input_array(0)
         kept = self._kept()
         g = x - y.reshape(kept)
-        _helpers.array_module(x).exp(g, out=g)
+        g = _helpers.array_module(x).exp(g, out=_helpers.out(g))
         g *= gy.reshape(kept)
         return (g,)
 

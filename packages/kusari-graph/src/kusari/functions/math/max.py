@@ -9,7 +9,7 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
-from ..array import reshape as _reshape
+from ..array.reshape import reshape
 from . import _helpers
 
 __all__ = ["Max", "SelectionReduce", "max"]
@@ -58,7 +58,7 @@ class SelectionReduce(FunctionNode):
         gy = _utils.first_grad(grad_outputs)
         mask = self._selected()
         if not self.keepdims:
-            gy = _reshape.reshape(gy, _helpers.kept_shape(mask.shape, self.axis))
+            gy = reshape(gy, _helpers.kept_shape(mask.shape, self.axis))
         return (gy * mask.astype(gy.dtype),)
 
     def backward_arrays(
@@ -83,7 +83,7 @@ class Max(SelectionReduce):
         return x.max(axis=self.axis, keepdims=self.keepdims)  # type: ignore[no-any-return]
 
 
-def max(  # noqa: A001  (Chainer's name)
+def max(
     x: VariableOrArray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Variable:
     """Maximum of the elements of a floating point input.

@@ -10,7 +10,7 @@ from kusari.graph.type_check import InputSpec
 
 from .. import _utils
 from . import _helpers
-from . import sum_to as _sum_to
+from .sum_to import sum_to
 
 __all__ = ["Maximum", "maximum"]
 
@@ -32,7 +32,7 @@ class Maximum(FunctionNode):
         return (_helpers.array_module(x1).maximum(x1, x2),)
 
     def _first(self) -> Array:
-        return self.retained_input_array(0) >= self.retained_input_array(1)  # type: ignore[no-any-return]
+        return self.retained_input_array(0) >= self.retained_input_array(1)
 
     def backward(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
@@ -50,6 +50,12 @@ class Maximum(FunctionNode):
         return select_grad_arrays(self, target_input_indexes, gy, self._first())
 
 
+def _shape(node: FunctionNode, index: int) -> tuple[int, ...]:
+    shape = node.inputs[index].shape
+    assert shape is not None
+    return shape
+
+
 def select_grads(
     node: FunctionNode, indexes: tuple[int, ...], gy: Variable, first: Array
 ) -> tuple[Variable | None, ...]:
@@ -58,7 +64,7 @@ def select_grads(
     result: list[Variable | None] = []
     for i in indexes:
         g = gy * mask if i == 0 else gy * (1 - mask)
-        result.append(_sum_to.sum_to(g, node.inputs[i].shape))
+        result.append(sum_to(g, _shape(node, i)))
     return tuple(result)
 
 
@@ -69,7 +75,7 @@ def select_grad_arrays(
     result: list[Array | None] = []
     for i in indexes:
         g = gy * first if i == 0 else gy * ~first
-        result.append(_utils.sum_to_array(g, node.inputs[i].shape))
+        result.append(_utils.sum_to_array(g, _shape(node, i)))
     return tuple(result)
 
 

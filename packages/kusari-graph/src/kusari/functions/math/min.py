@@ -23,7 +23,7 @@ class Min(SelectionReduce):
         return x.min(axis=self.axis, keepdims=self.keepdims)  # type: ignore[no-any-return]
 
 
-def min(  # noqa: A001  (Chainer's name)
+def min(
     x: VariableOrArray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Variable:
     """Minimum of the elements of a floating point input.

@@ -32,7 +32,7 @@ class Minimum(FunctionNode):
         return (_helpers.array_module(x1).minimum(x1, x2),)
 
     def _first(self) -> Array:
-        return self.retained_input_array(0) <= self.retained_input_array(1)  # type: ignore[no-any-return]
+        return self.retained_input_array(0) <= self.retained_input_array(1)
 
     def backward(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]

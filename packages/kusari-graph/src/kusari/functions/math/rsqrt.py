@@ -41,7 +41,8 @@ class Rsqrt(FunctionNode):
         """``-gy * y ** 3 / 2``."""
         gy = grad_outputs[0]
         y = self.output_data[0]
-        assert gy is not None and y is not None
+        assert gy is not None
+        assert y is not None
         g = y * y
         g *= y
         g *= y.dtype.type(-0.5)

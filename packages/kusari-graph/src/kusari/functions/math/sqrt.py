@@ -40,7 +40,8 @@ class Sqrt(FunctionNode):
         """``gy / (2 * y)``."""
         gy = grad_outputs[0]
         y = self.output_data[0]
-        assert gy is not None and y is not None
+        assert gy is not None
+        assert y is not None
         return (gy / (y * y.dtype.type(2)),)
 
 
