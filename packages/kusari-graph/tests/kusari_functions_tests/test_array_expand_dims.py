@@ -34,8 +34,7 @@ def test_forward(dtype: Any, shape: tuple[int, ...], axis: int) -> None:
     numpy.testing.assert_array_equal(y.array, expected)
 
 
-# 0-d inputs are left out: gradient_check turns perturbed 0-d arrays into NumPy scalars.
-@pytest.mark.parametrize(("shape", "axis"), CASES[:-1])
+@pytest.mark.parametrize(("shape", "axis"), CASES)
 def test_gradients(shape: tuple[int, ...], axis: int) -> None:
     check_grads(lambda v: F.expand_dims(v, axis), [uniform(1, shape, numpy.float64)])
 
