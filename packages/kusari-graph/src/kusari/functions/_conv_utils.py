@@ -26,13 +26,16 @@ __all__ = [
     "as_tuple",
     "col2im",
     "conv_outsize",
+    "crop_slices",
     "deconv_outsize",
     "get_conv_outsize",
     "get_deconv_outsize",
     "im2col",
     "pad_array",
+    "padded_extent",
     "prod",
     "sliding_view",
+    "window_slices",
 ]
 
 
@@ -299,6 +302,46 @@ def im2col(
     return sliding_view(padded, ksize, stride, out_size, dilate)
 
 
+def padded_extent(
+    size: Sequence[int],
+    ksize: Sequence[int],
+    stride: Sequence[int],
+    pad: Sequence[int],
+    out_size: Sequence[int],
+    dilate: Sequence[int] | None = None,
+) -> tuple[int, ...]:
+    """The spatial shape of a buffer holding the padded input and every window."""
+    if dilate is None:
+        dilate = (1,) * len(size)
+    return tuple(
+        max(length + 2 * p, (o - 1) * s + (k - 1) * d + 1)
+        for length, k, s, p, d, o in zip(size, ksize, stride, pad, dilate, out_size, strict=True)
+    )
+
+
+def window_slices(
+    kidx: Sequence[int],
+    stride: Sequence[int],
+    out_size: Sequence[int],
+    dilate: Sequence[int] | None = None,
+) -> tuple[slice, ...]:
+    """The index into a padded ``(n, c, *extent)`` buffer of window element ``kidx``.
+
+    ``buffer[window_slices(kidx, ...)]`` is a basic-slicing view of shape
+    ``(n, c, *out_size)``: element ``kidx`` of every window.
+    """
+    if dilate is None:
+        dilate = (1,) * len(kidx)
+    return (
+        slice(None),
+        slice(None),
+        *(
+            slice(i * d, i * d + (o - 1) * s + 1, s)
+            for i, d, o, s in zip(kidx, dilate, out_size, stride, strict=True)
+        ),
+    )
+
+
 def col2im(
     col: Array,
     stride: Sequence[int],
@@ -332,22 +375,23 @@ def col2im(
     n, c = col.shape[:2]
     ksize = col.shape[2 : 2 + nd]
     out_size = col.shape[2 + nd :]
-    extent = [
-        max(length + 2 * p, (o - 1) * s + (k - 1) * d + 1)
-        for length, k, s, p, d, o in zip(size, ksize, stride, pad, dilate, out_size, strict=True)
-    ]
+    extent = padded_extent(size, ksize, stride, pad, out_size, dilate)
     buf = xp.zeros((n, c, *extent), col.dtype)
     whole = (slice(None), slice(None))
     for kidx in itertools.product(*(range(k) for k in ksize)):
-        target = whole + tuple(
-            slice(i * d, i * d + (o - 1) * s + 1, s)
-            for i, d, o, s in zip(kidx, dilate, out_size, stride, strict=True)
-        )
-        buf[target] += col[whole + kidx]
-    if all(p == 0 for p in pad) and tuple(extent) == tuple(size):
+        buf[window_slices(kidx, stride, out_size, dilate)] += col[whole + kidx]
+    if all(p == 0 for p in pad) and extent == tuple(size):
         return buf  # type: ignore[no-any-return]
-    inner = whole + tuple(slice(p, p + length) for p, length in zip(pad, size, strict=True))
-    return xp.ascontiguousarray(buf[inner])  # type: ignore[no-any-return]
+    return xp.ascontiguousarray(buf[crop_slices(pad, size)])  # type: ignore[no-any-return]
+
+
+def crop_slices(pad: Sequence[int], size: Sequence[int]) -> tuple[slice, ...]:
+    """The index of the unpadded input in a padded ``(n, c, *extent)`` buffer."""
+    return (
+        slice(None),
+        slice(None),
+        *(slice(p, p + length) for p, length in zip(pad, size, strict=True)),
+    )
 
 
 def prod(values: Sequence[SupportsIndex]) -> int:

@@ -11,7 +11,7 @@ __all__ = ["convolution_2d"]
 
 def convolution_2d(
     x: VariableOrArray,
-    W: VariableOrArray,  # noqa: N803  (Chainer's name)
+    W: VariableOrArray,
     b: VariableOrArray | None = None,
     stride: int | tuple[int, int] = 1,
     pad: int | tuple[int, int] = 0,

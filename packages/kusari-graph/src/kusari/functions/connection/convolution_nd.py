@@ -9,9 +9,8 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, config, type_c
 from kusari.graph.type_check import TypeInfoTuple
 
 from .. import _conv_utils, _utils
-from ..math import sum as _sum
+from ..math.sum import sum as sum_
 from . import _conv_arrays
-from . import deconvolution_nd as _deconvolution_nd
 
 __all__ = ["ConvolutionND", "ConvolutionNDGradW", "convolution_nd"]
 
@@ -56,12 +55,12 @@ class ConvolutionND(FunctionNode):
         self.pad = _conv_utils.as_tuple(pad, ndim, "pad", minimum=0)
         self.cover_all = bool(cover_all)
         self.dilate = _conv_utils.as_tuple(dilate, ndim, "dilate")
-        self.groups = _check_groups(groups)
+        self.groups = check_groups(groups)
         self._col: Array | None = None
 
     @property
     def label(self) -> str:
-        """``Convolution2DFunction`` for two spatial axes (Chainer's name), else ``ConvolutionND``."""
+        """``Convolution2DFunction`` for 2 spatial axes (Chainer's name), else the ND name."""
         return "Convolution2DFunction" if self.ndim == 2 else "ConvolutionND"
 
     def check_type_forward(self, in_types: TypeInfoTuple) -> None:
@@ -100,7 +99,9 @@ class ConvolutionND(FunctionNode):
         x, W = self.get_retained_inputs()
         result: list[Variable | None] = []
         if 0 in target_input_indexes:
-            deconv = _deconvolution_nd.DeconvolutionND(
+            from .deconvolution_nd import DeconvolutionND  # circular: it uses ours
+
+            deconv = DeconvolutionND(
                 self.ndim, self.stride, self.pad, x.shape[2:], self.dilate, self.groups
             )
             result.append(deconv.apply((gy, W))[0])
@@ -110,7 +111,7 @@ class ConvolutionND(FunctionNode):
             )
             result.append(grad_w.apply((x, gy))[0])
         if 2 in target_input_indexes:
-            result.append(_sum.sum(gy, axis=_bias_axes(self.ndim)))
+            result.append(sum_(gy, axis=_bias_axes(self.ndim)))
         return tuple(result)
 
     def backward_arrays(
@@ -122,7 +123,7 @@ class ConvolutionND(FunctionNode):
         W = self.retained_input_array(1)
         result: list[Array | None] = []
         if 0 in target_input_indexes:
-            size = self.inputs[0].shape[2:]
+            size = self.retained_input_array(0).shape[2:]
             result.append(
                 _conv_arrays.conv_grad_x(
                     gy, W, size, self.stride, self.pad, self.dilate, self.groups
@@ -198,7 +199,9 @@ class ConvolutionNDGradW(FunctionNode):
         ndim = len(self.w_shape) - 2
         result: list[Variable | None] = []
         if 0 in target_input_indexes:
-            deconv = _deconvolution_nd.DeconvolutionND(
+            from .deconvolution_nd import DeconvolutionND  # circular: it uses ours
+
+            deconv = DeconvolutionND(
                 ndim, self.stride, self.pad, x.shape[2:], self.dilate, self.groups
             )
             result.append(deconv.apply((gy, ggw))[0])
@@ -210,7 +213,7 @@ class ConvolutionNDGradW(FunctionNode):
         return tuple(result)
 
 
-def _check_groups(groups: object) -> int:
+def check_groups(groups: object) -> int:
     if isinstance(groups, bool) or not isinstance(groups, int):
         raise TypeError(f"groups must be an int, got {type(groups).__name__}")
     if groups < 1:
@@ -218,9 +221,7 @@ def _check_groups(groups: object) -> int:
     return groups
 
 
-def check_conv_types(
-    in_types: TypeInfoTuple, ndim: int, groups: int, *, transposed: bool
-) -> None:
+def check_conv_types(in_types: TypeInfoTuple, ndim: int, groups: int, *, transposed: bool) -> None:
     """The type check shared by convolution and deconvolution.
 
     ``x`` and ``W`` (and ``b``) share one floating dtype; ``x`` and ``W`` have ``ndim + 2``
@@ -262,7 +263,7 @@ def check_conv_types(
 
 def convolution_nd(
     x: VariableOrArray,
-    W: VariableOrArray,  # noqa: N803  (Chainer's name)
+    W: VariableOrArray,
     b: VariableOrArray | None = None,
     stride: int | tuple[int, ...] = 1,
     pad: int | tuple[int, ...] = 0,

@@ -10,9 +10,9 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from .. import _conv_utils, _utils
-from ..math import sum as _sum
+from ..math.sum import sum as sum_
 from . import _conv_arrays
-from . import convolution_nd as _convolution_nd
+from .convolution_nd import ConvolutionND, ConvolutionNDGradW, check_conv_types, check_groups
 
 __all__ = ["DeconvolutionND", "deconvolution_nd"]
 
@@ -52,11 +52,11 @@ class DeconvolutionND(FunctionNode):
             None if outsize is None else _conv_utils.as_tuple(tuple(outsize), ndim, "outsize")
         )
         self.dilate = _conv_utils.as_tuple(dilate, ndim, "dilate")
-        self.groups = _convolution_nd._check_groups(groups)
+        self.groups = check_groups(groups)
 
     @property
     def label(self) -> str:
-        """``Deconvolution2DFunction`` for two spatial axes (Chainer's name), else ``DeconvolutionND``."""
+        """``Deconvolution2DFunction`` for 2 spatial axes (Chainer's name), else the ND name."""
         return "Deconvolution2DFunction" if self.ndim == 2 else "DeconvolutionND"
 
     def _outsize(self, size: Sequence[int], ksize: Sequence[int]) -> tuple[int, ...]:
@@ -72,7 +72,7 @@ class DeconvolutionND(FunctionNode):
 
     def check_type_forward(self, in_types: TypeInfoTuple) -> None:
         """The convolution checks, and an ``outsize`` consistent with the input's size."""
-        _convolution_nd.check_conv_types(in_types, self.ndim, self.groups, transposed=True)
+        check_conv_types(in_types, self.ndim, self.groups, transposed=True)
         size = tuple(type_check.eval(in_types[0].shape)[2:])
         ksize = tuple(type_check.eval(in_types[1].shape)[2:])
         outsize = self._outsize(size, ksize)
@@ -101,7 +101,9 @@ class DeconvolutionND(FunctionNode):
         self.retain_inputs((0, 1))
         x, W = inputs[0], inputs[1]
         outsize = self._outsize(x.shape[2:], W.shape[2:])
-        y = _conv_arrays.conv_grad_x(x, W, outsize, self.stride, self.pad, self.dilate, self.groups)
+        y = _conv_arrays.conv_grad_x(
+            x, W, outsize, self.stride, self.pad, self.dilate, self.groups
+        )
         if len(inputs) == 3:
             y += inputs[2].reshape((1, -1) + (1,) * self.ndim)
         return (y,)
@@ -115,17 +117,17 @@ class DeconvolutionND(FunctionNode):
         cover_all = self._cover_all(x.shape[2:], W.shape[2:])
         result: list[Variable | None] = []
         if 0 in target_input_indexes:
-            conv = _convolution_nd.ConvolutionND(
+            conv = ConvolutionND(
                 self.ndim, self.stride, self.pad, cover_all, self.dilate, self.groups
             )
             result.append(conv.apply((gy, W))[0])
         if 1 in target_input_indexes:
-            grad_w = _convolution_nd.ConvolutionNDGradW(
+            grad_w = ConvolutionNDGradW(
                 W.shape, self.stride, self.pad, cover_all, self.dilate, self.groups
             )
             result.append(grad_w.apply((gy, x))[0])
         if 2 in target_input_indexes:
-            result.append(_sum.sum(gy, axis=(0, *range(2, self.ndim + 2))))
+            result.append(sum_(gy, axis=(0, *range(2, self.ndim + 2))))
         return tuple(result)
 
     def backward_arrays(
@@ -135,7 +137,7 @@ class DeconvolutionND(FunctionNode):
         gy = grad_outputs[0]
         assert gy is not None
         W = self.retained_input_array(1)
-        size = self.inputs[0].shape[2:]
+        size = self.retained_input_array(0).shape[2:]
         ksize = W.shape[2:]
         result: list[Array | None] = []
         if 0 in target_input_indexes or 1 in target_input_indexes:
@@ -155,7 +157,7 @@ class DeconvolutionND(FunctionNode):
 
 def deconvolution_nd(
     x: VariableOrArray,
-    W: VariableOrArray,  # noqa: N803  (Chainer's name)
+    W: VariableOrArray,
     b: VariableOrArray | None = None,
     stride: int | tuple[int, ...] = 1,
     pad: int | tuple[int, ...] = 0,

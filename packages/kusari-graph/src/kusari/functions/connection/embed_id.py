@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import final
 
 import numpy
+
 from kusari.devices import Array, get_array_module
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
@@ -17,7 +18,7 @@ __all__ = ["EmbedIDFunction", "EmbedIDGrad", "embed_id"]
 def _lookup(x: Array, W: Array, ignore_label: int | None) -> Array:
     xp = get_array_module(x, W)
     if ignore_label is None:
-        return W.take(x, axis=0)  # type: ignore[no-any-return]
+        return W.take(x, axis=0)
     ignored = x == ignore_label
     y = W.take(xp.where(ignored, 0, x), axis=0)
     y[ignored] = 0
@@ -28,7 +29,7 @@ def _scatter_rows(x: Array, gy: Array, n_rows: int, ignore_label: int | None) ->
     """``gW[i] = sum of gy[j] over x[j] == i`` (rows of ``ignore_label`` are dropped)."""
     xp = get_array_module(x, gy)
     ids = x.ravel()
-    rows = gy.reshape(ids.size, -1)
+    rows = gy.reshape(ids.size, gy.shape[-1])
     if ignore_label is not None:
         kept = ids != ignore_label
         ids, rows = ids[kept], rows[kept]
@@ -42,7 +43,7 @@ def _scatter_rows(x: Array, gy: Array, n_rows: int, ignore_label: int | None) ->
         starts = numpy.flatnonzero(numpy.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
         gw[sorted_ids[starts]] = numpy.add.reduceat(rows[order], starts, axis=0)
     else:
-        import cupyx  # type: ignore[import-not-found]
+        import cupyx
 
         cupyx.scatter_add(gw, ids, rows)
     return gw  # type: ignore[no-any-return]
@@ -72,10 +73,11 @@ class EmbedIDFunction(FunctionNode):
         ignore_label: An id whose output rows are zeros (and that gets no gradient).
     """
 
-    __slots__ = ("ignore_label",)
+    __slots__ = ("_n_vocab", "ignore_label")
 
     def __init__(self, ignore_label: int | None = None) -> None:
         self.ignore_label = ignore_label
+        self._n_vocab = 0
 
     def check_type_forward(self, in_types: TypeInfoTuple) -> None:
         """``x`` holds integers; ``W`` is a floating point matrix."""
@@ -92,6 +94,7 @@ class EmbedIDFunction(FunctionNode):
         """Gather rows (``x`` is retained for backward)."""
         self.retain_inputs((0,))
         x, W = inputs
+        self._n_vocab = W.shape[0]
         _check_ids(x, W.shape[0], self.ignore_label)
         return (_lookup(x, W, self.ignore_label),)
 
@@ -101,7 +104,7 @@ class EmbedIDFunction(FunctionNode):
         """Scatter-add the output gradient into the rows of ``W`` (``x`` gets none)."""
         gy = _utils.first_grad(grad_outputs)
         (x,) = self.get_retained_inputs()
-        grad = EmbedIDGrad(self.inputs[1].shape[0], self.ignore_label)
+        grad = EmbedIDGrad(self._n_vocab, self.ignore_label)
         return (None, grad.apply((x, gy))[0])
 
     def backward_arrays(
@@ -111,8 +114,7 @@ class EmbedIDFunction(FunctionNode):
         gy = grad_outputs[0]
         assert gy is not None
         x = self.retained_input_array(0)
-        n_rows = self.inputs[1].shape[0]
-        return (None, _scatter_rows(x, gy, n_rows, self.ignore_label))
+        return (None, _scatter_rows(x, gy, self._n_vocab, self.ignore_label))
 
 
 @final
@@ -147,7 +149,7 @@ class EmbedIDGrad(FunctionNode):
 
 def embed_id(
     x: VariableOrArray,
-    W: VariableOrArray,  # noqa: N803  (Chainer's name)
+    W: VariableOrArray,
     ignore_label: int | None = None,
 ) -> Variable:
     """Embedding lookup: ``y[...] = W[x[...]]``.

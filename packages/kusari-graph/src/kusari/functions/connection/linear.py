@@ -10,9 +10,9 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from .. import _utils
-from ..array import reshape as _reshape
-from ..math import matmul as _matmul
-from ..math import sum as _sum
+from ..array.reshape import reshape
+from ..math.matmul import matmul
+from ..math.sum import sum as sum_
 
 __all__ = ["LinearFunction", "linear"]
 
@@ -61,11 +61,11 @@ class LinearFunction(FunctionNode):
         x, W = self.get_retained_inputs()
         result: list[Variable | None] = []
         if 0 in target_input_indexes:
-            result.append(_matmul.matmul(gy, W))
+            result.append(matmul(gy, W))
         if 1 in target_input_indexes:
-            result.append(_matmul.matmul(gy, x, transa=True))
+            result.append(matmul(gy, x, transa=True))
         if 2 in target_input_indexes:
-            result.append(_sum.sum(gy, axis=0))
+            result.append(sum_(gy, axis=0))
         return tuple(result)
 
     def backward_arrays(
@@ -86,7 +86,7 @@ class LinearFunction(FunctionNode):
 
 def linear(
     x: VariableOrArray,
-    W: VariableOrArray,  # noqa: N803  (Chainer's name)
+    W: VariableOrArray,
     b: VariableOrArray | None = None,
     n_batch_axes: int = 1,
 ) -> Variable:
@@ -126,9 +126,9 @@ def linear(
     shape = x.shape
     batch_shape = tuple(shape[:n_batch_axes])
     if n_batch_axes > 1 or len(shape) > 2:
-        x = _reshape.reshape(x, (math.prod(batch_shape), math.prod(shape[n_batch_axes:])))
+        x = reshape(x, (math.prod(batch_shape), math.prod(shape[n_batch_axes:])))
     args = (x, W) if b is None else (x, W, b)
     y = LinearFunction().apply(args)[0]
     if n_batch_axes > 1:
-        y = _reshape.reshape(y, (*batch_shape, y.shape[1]))
+        y = reshape(y, (*batch_shape, y.shape[1]))
     return y

@@ -1,0 +1,17 @@
+"""Pooling functions: max and average pooling over any number of spatial axes.
+
+Each pooling visits the window elements one at a time, as vectorized operations on strided
+views of the (padded) input; nothing loops over output positions.
+"""
+
+from .average_pooling_2d import average_pooling_2d as average_pooling_2d
+from .average_pooling_nd import average_pooling_nd as average_pooling_nd
+from .max_pooling_2d import max_pooling_2d as max_pooling_2d
+from .max_pooling_nd import max_pooling_nd as max_pooling_nd
+
+__all__ = [
+    "average_pooling_2d",
+    "average_pooling_nd",
+    "max_pooling_2d",
+    "max_pooling_nd",
+]
