@@ -23,7 +23,7 @@ Example:
 from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
-from . import activation, array, evaluation, loss, math, noise
+from . import activation, array, connection, evaluation, loss, math, noise, pooling
 from .activation import *  # noqa: F403
 from .activation.relu import relu as relu
 from .activation.sigmoid import sigmoid as sigmoid
@@ -35,6 +35,7 @@ from .array.get_item import _getitem
 from .array.get_item import get_item as get_item
 from .array.reshape import reshape as reshape
 from .array.transpose import transpose as transpose
+from .connection import *  # noqa: F403
 from .evaluation import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .math import *  # noqa: F403
@@ -56,6 +57,7 @@ from .math.sub import sub as sub
 from .math.sum import sum as sum  # noqa: A004
 from .math.sum_to import sum_to as sum_to
 from .noise import *  # noqa: F403
+from .pooling import *  # noqa: F403
 
 __all__ = [
     "__version__",
@@ -63,6 +65,8 @@ __all__ = [
     *activation.__all__,
     # array
     *array.__all__,
+    # connection
+    *connection.__all__,
     # loss
     *loss.__all__,
     # math
@@ -71,6 +75,8 @@ __all__ = [
     *evaluation.__all__,
     # noise
     *noise.__all__,
+    # pooling
+    *pooling.__all__,
 ]
 
 _operators = _arithmetic.operators()
