@@ -25,6 +25,7 @@ from kusari.graph.__about__ import __version__ as __version__
 
 from . import activation, array, connection, evaluation, loss, math, noise, pooling
 from .activation import *  # noqa: F403
+from . import normalization, util
 from .activation.relu import relu as relu
 from .activation.sigmoid import sigmoid as sigmoid
 from .activation.tanh import tanh as tanh
@@ -56,6 +57,8 @@ from .math.sin import sin as sin
 from .math.sub import sub as sub
 from .math.sum import sum as sum  # noqa: A004
 from .math.sum_to import sum_to as sum_to
+from .normalization import *  # noqa: F403
+from .util import *  # noqa: F403
 from .noise import *  # noqa: F403
 from .pooling import *  # noqa: F403
 

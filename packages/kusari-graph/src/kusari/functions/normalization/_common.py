@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy
 import numpy.typing as npt
+
 from kusari.devices import Array
 from kusari.graph import Variable, VariableOrArray
 from kusari.graph import type_check as _tc
@@ -133,7 +134,7 @@ def standardize_grad_arrays(xhat: Array, s: Array, g: Array, axes: tuple[int, ..
     """
     gm = g.mean(axis=axes, keepdims=True)
     gxm = (g * xhat).mean(axis=axes, keepdims=True)
-    out = g - gm
+    out: Array = g - gm
     out -= xhat * gxm
     out *= s
     return out
@@ -166,9 +167,7 @@ def reduce_to(v: Variable, axes: tuple[int, ...], shape: tuple[int, ...]) -> Var
     return reshape(_sum(v, axis=axes), shape)
 
 
-def channel_var(
-    v: VariableOrArray, kept: tuple[int, ...], dtype: numpy.dtype[Any]
-) -> Variable:
+def channel_var(v: VariableOrArray, kept: tuple[int, ...], dtype: numpy.dtype[Any]) -> Variable:
     """A per-channel input as a Variable of ``dtype`` in the kept shape."""
     return reshape(cast(v, dtype), kept)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, final
+from typing import final
 
 import numpy
-from kusari.devices import Array, is_array
+
+from kusari.devices import Array, get_array_module, is_array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph import type_check as _tc
 
@@ -116,9 +117,9 @@ class BatchNormalization(FunctionNode):
         kept = C.kept_shape(x.shape, axes)
         mean, y, var = C.mean_var(x if x.dtype == ct else x.astype(ct), axes)
         inv_std = var + self.eps
-        get_xp = numpy if type(x) is numpy.ndarray else _xp(x)
-        get_xp.sqrt(inv_std, out=inv_std)
-        get_xp.reciprocal(inv_std, out=inv_std)
+        xp = numpy if type(x) is numpy.ndarray else get_array_module(x)
+        xp.sqrt(inv_std, out=inv_std)
+        xp.reciprocal(inv_std, out=inv_std)
         self.mean = mean
         self.inv_std = inv_std
         y *= gamma.reshape(kept).astype(ct, copy=False) * inv_std
@@ -128,9 +129,7 @@ class BatchNormalization(FunctionNode):
         self._update_running(x.size // max(gamma.size, 1), mean, var, gamma.shape)
         return (y,)
 
-    def _update_running(
-        self, m: int, mean: Array, var: Array, shape: tuple[int, ...]
-    ) -> None:
+    def _update_running(self, m: int, mean: Array, var: Array, shape: tuple[int, ...]) -> None:
         decay = self.decay
         running_mean = self.running_mean
         if running_mean is not None:
@@ -198,9 +197,7 @@ class BatchNormalizationGrad(FunctionNode):
         """Compute ``(gx, ggamma, gbeta)``."""
         self.retain_inputs((0, 1, 2))
         x, gamma, gy = inputs
-        gx, ggamma, gbeta = _bn_grad_arrays(
-            x, gamma, gy, self.axes, self.mean, self.inv_std, True
-        )
+        gx, ggamma, gbeta = _bn_grad_arrays(x, gamma, gy, self.axes, self.mean, self.inv_std, True)
         assert gx is not None
         return gx, ggamma, gbeta
 
@@ -240,7 +237,8 @@ class BatchNormalizationGrad(FunctionNode):
                     g = cast(C.reduce_to(term, axes, gamma.shape), gamma.dtype)
             else:
                 if ggxc is not None:
-                    assert c_m is not None and d_m is not None
+                    assert c_m is not None
+                    assert d_m is not None
                     g = gamma_k * s * (ggxc - xhat * c_m - d_m)
                 if gg_gamma_k is not None:
                     g = gg_gamma_k * xhat if g is None else g + gg_gamma_k * xhat
@@ -277,16 +275,11 @@ class BatchNormalizationGrad(FunctionNode):
             return None
         gx = C.standardize_grad_vars(xhat, s, g_xhat, axes)
         if ggx is not None:
-            assert c_m is not None and d_m is not None
+            assert c_m is not None
+            assert d_m is not None
             e = C._mean_keep(ggx * gy, axes) - c_m * a_m - d_m * b_m
             gx = gx - gamma_k * s * s * e * xhat
         return gx
-
-
-def _xp(x: Array) -> Any:
-    from kusari.devices import get_array_module
-
-    return get_array_module(x)
 
 
 def _check_running(name: str, value: object, shape: tuple[int, ...]) -> Array | None:
@@ -296,9 +289,7 @@ def _check_running(name: str, value: object, shape: tuple[int, ...]) -> Array | 
         raise TypeError(f"{name} must be an array (updated in place) or None, got {value!r}")
     array: Array = value  # type: ignore[assignment]
     if array.shape != shape:
-        raise ValueError(
-            f"{name} must have the shape of gamma {shape}, got {tuple(array.shape)}"
-        )
+        raise ValueError(f"{name} must have the shape of gamma {shape}, got {tuple(array.shape)}")
     if array.dtype.kind != "f":
         raise TypeError(f"{name} must be a floating point array, got dtype {array.dtype}")
     return array

@@ -1,0 +1,5 @@
+"""Utility functions: :func:`forget` (recompute in backward instead of storing)."""
+
+from .forget import forget as forget
+
+__all__ = ["forget"]
