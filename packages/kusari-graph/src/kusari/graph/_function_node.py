@@ -31,6 +31,9 @@ _global_version = _config._global_version
 # Set once any function gets a local hook; until then apply() never looks for them.
 _local_hooks_used = [False]
 _FAST_TYPES = (Variable, numpy.ndarray)
+# Typed as optional so that type checkers do not take the attributes that apply() resets
+# to it for always None (forward may call retain_inputs/retain_outputs).
+_NOT_RETAINED: tuple[int, ...] | None = None
 
 
 def _owner(cls: type, name: str) -> type:
@@ -248,8 +251,8 @@ class FunctionNode:
             for hook in hooks.values():
                 hook.forward_preprocess(self, in_data)
 
-        self._input_indexes_to_retain = None
-        self._output_indexes_to_retain = None
+        self._input_indexes_to_retain = _NOT_RETAINED
+        self._output_indexes_to_retain = _NOT_RETAINED
         if on_cpu:
             outputs = self.forward(in_data)
         else:
@@ -329,12 +332,11 @@ class FunctionNode:
         variable._node = node
         self._outputs = (_ref(node),)
 
-        # (forward may have called retain_inputs/retain_outputs; mypy cannot know that.)
-        retained = _retained(self._input_indexes_to_retain)
+        retained = self._input_indexes_to_retain
         if retained is not None:
             for index in retained:
                 nodes[index]._data = in_data[index]
-        if _retained(self._output_indexes_to_retain) is not None:
+        if self._output_indexes_to_retain is not None:
             node._data = y
             self._retained_output_data = (y,)
         return (variable,)
@@ -373,11 +375,11 @@ class FunctionNode:
             variable._node = node
             refs.append(_ref(node))
         self._outputs = tuple(refs)
-        retained = _retained(self._input_indexes_to_retain)
+        retained = self._input_indexes_to_retain
         if retained is not None:
             for index in retained:
                 nodes[index]._data = in_data[index]
-        retained = _retained(self._output_indexes_to_retain)
+        retained = self._output_indexes_to_retain
         if retained is not None:
             kept: list[Array | None] = [None] * len(outputs)
             for index in retained:
@@ -759,10 +761,6 @@ def _unwrap(
             on_cpu = False
         in_list.append(data)
     return tuple(in_list), requires_grad, on_cpu
-
-
-def _retained(indexes: tuple[int, ...] | None) -> tuple[int, ...] | None:
-    return indexes
 
 
 def _input_nodes(

@@ -47,20 +47,30 @@ def _cast_array(x: Variable, value: Array) -> Array:
     return value
 
 
-def _constant(x: Variable, value: object) -> Any:
-    """A Python scalar as a constant for ``x``.
+# 0-dimensional constants by (value, dtype): NumPy adds a 0-d array to an array about twice
+# as fast as it adds a Python scalar, and the constant has the Variable's dtype exactly as
+# ``x.dtype.type(value)`` would (Chainer's rule).  Read-only, so sharing them is safe.
+_constants: dict[tuple[object, numpy.dtype[Any]], Array] = {}
+_MAX_CONSTANTS = 4096
 
-    For a floating point ``x`` the Python scalar is kept: NumPy 2 (NEP 50) converts it to
-    ``x.dtype`` when it operates, which is what ``x.dtype.type(value)`` would give.  Other
-    dtypes get the explicit cast (``int32 + 2.5`` must stay int32, as in Chainer).
-    """
+
+def _constant(x: Variable, value: object) -> Any:
+    """A scalar operand as a constant of ``x``'s dtype (``x.dtype.type(value)``)."""
     data = x._data[0]
     if data is None:
         return x.dtype.type(value)  # raises the uninitialized-Variable error
     dtype = data.dtype
-    if dtype.kind == "f":
-        return value
-    return dtype.type(value)
+    if type(data) is not _ndarray:
+        return dtype.type(value)  # CuPy takes NumPy scalars, not NumPy arrays
+    key = (value, dtype)
+    constant = _constants.get(key)
+    if constant is None:
+        constant = numpy.asarray(value).astype(dtype)
+        constant.flags.writeable = False
+        if len(_constants) >= _MAX_CONSTANTS:
+            _constants.clear()
+        _constants[key] = constant
+    return constant
 
 
 def _classify(other: object) -> int:
@@ -100,7 +110,7 @@ def _add_other(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return Add().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return AddConstant(_dtype_of(self).type(other)).apply((self,))[0]
+        return AddConstant(_constant(self, other)).apply((self,))[0]
     return _NOT_IMPLEMENTED
 
 
@@ -112,7 +122,7 @@ def _sub(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return Sub().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return AddConstant(-_dtype_of(self).type(other)).apply((self,))[0]
+        return AddConstant(_constant(self, -other)).apply((self,))[0]  # type: ignore[operator]
     return _NOT_IMPLEMENTED
 
 
@@ -122,7 +132,7 @@ def _rsub(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return Sub().apply((_cast_array(self, other), self))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return SubFromConstant(_dtype_of(self).type(other)).apply((self,))[0]
+        return SubFromConstant(_constant(self, other)).apply((self,))[0]
     if kind == 0:
         return Sub().apply((other, self))[0]  # type: ignore[arg-type]
     return _NOT_IMPLEMENTED
@@ -149,7 +159,7 @@ def _mul_other(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return Mul().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return MulConstant(_dtype_of(self).type(other)).apply((self,))[0]
+        return MulConstant(_constant(self, other)).apply((self,))[0]
     return _NOT_IMPLEMENTED
 
 
@@ -162,7 +172,7 @@ def _truediv(self: Variable, other: Operand) -> Any:
         return Div().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
         dtype = _dtype_of(self)
-        return MulConstant(dtype.type(1) / dtype.type(other)).apply((self,))[0]
+        return MulConstant(_constant(self, dtype.type(1) / dtype.type(other))).apply((self,))[0]
     return _NOT_IMPLEMENTED
 
 
@@ -172,7 +182,7 @@ def _rtruediv(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return Div().apply((_cast_array(self, other), self))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return DivFromConstant(_dtype_of(self).type(other)).apply((self,))[0]
+        return DivFromConstant(_constant(self, other)).apply((self,))[0]
     if kind == 0:
         return Div().apply((other, self))[0]  # type: ignore[arg-type]
     return _NOT_IMPLEMENTED
@@ -186,7 +196,7 @@ def _pow(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return PowVarVar().apply((self, _cast_array(self, other)))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return PowVarConst(_dtype_of(self).type(other)).apply((self,))[0]
+        return PowVarConst(_constant(self, other)).apply((self,))[0]
     return _NOT_IMPLEMENTED
 
 
@@ -196,7 +206,7 @@ def _rpow(self: Variable, other: Operand) -> Any:
     if kind == 1:
         return PowVarVar().apply((_cast_array(self, other), self))[0]  # type: ignore[arg-type]
     if kind == 2:
-        return PowConstVar(_dtype_of(self).type(other)).apply((self,))[0]
+        return PowConstVar(_constant(self, other)).apply((self,))[0]
     if kind == 0:
         return PowVarVar().apply((other, self))[0]  # type: ignore[arg-type]
     return _NOT_IMPLEMENTED
