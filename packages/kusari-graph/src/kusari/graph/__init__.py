@@ -19,7 +19,7 @@ Example:
     >>> y = F.sum(F.tanh(x) * 2)
     >>> y.backward()
     >>> x.grad
-    array([1.5749935 , 0.83994955], dtype=float32)
+    array([1.5728954 , 0.83994865], dtype=float32)
 """
 
 from . import type_check as type_check

@@ -154,8 +154,8 @@ class TypeInfoTuple(tuple[Any, ...]):
         >>> import numpy
         >>> from kusari.graph import type_check
         >>> types = type_check.get_types((numpy.zeros(3),), "in_types", False)
-        >>> types.size()
-        1
+        >>> type_check.eval(types.size()), str(types.size())
+        (1, 'in_types.size()')
     """
 
     name: str = "in_types"
