@@ -23,7 +23,10 @@ SCRIPTS = pathlib.Path(__file__).parent / "mpi_scripts"
 def _require_or_skip(reason: str) -> None:
     if os.environ.get("KUSARI_REQUIRE_MPI"):
         pytest.fail(f"KUSARI_REQUIRE_MPI is set but {reason}")
-    pytest.skip(f"{reason} (pip install 'kusari-distributed[mpich]'; set KUSARI_REQUIRE_MPI=1 to fail instead)")
+    pytest.skip(
+        f"{reason} (pip install 'kusari-distributed[mpich]'; set KUSARI_REQUIRE_MPI=1 "
+        "to fail instead)"
+    )
 
 
 @functools.cache

@@ -32,6 +32,7 @@ Example:
 
 from . import functions as functions
 from . import links as links
+from .__about__ import __version__ as __version__
 from ._abort import install_abort_on_exception as install_abort_on_exception
 from ._abort import uninstall_abort_on_exception as uninstall_abort_on_exception
 from ._checkpoint import MultiNodeCheckpointer as MultiNodeCheckpointer
@@ -51,7 +52,6 @@ from ._optimizer import create_multi_node_optimizer as create_multi_node_optimiz
 from ._optimizer import multi_node_update_of as multi_node_update_of
 from ._scatter import scatter_dataset as scatter_dataset
 from ._scatter import scatter_index as scatter_index
-from .__about__ import __version__ as __version__
 
 __all__ = [
     "__version__",

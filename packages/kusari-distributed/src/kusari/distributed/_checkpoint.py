@@ -11,6 +11,7 @@ from kusari.serializers import Serializable, load_npz, save_npz
 from kusari.training import Extension
 
 from ._communicator import CommunicatorBase
+from ._packing import is_int
 
 if TYPE_CHECKING:
     from kusari.training import Trainer
@@ -60,10 +61,10 @@ class MultiNodeCheckpointer(Extension):
         gc_interval: int = 5,
         path: str | os.PathLike[str] | None = None,
     ) -> None:
-        if not isinstance(name, str) or not name or os.sep in name:
+        if not isinstance(name, str) or not name or os.sep in name:  # type: ignore[redundant-expr]
             raise ValueError(f"name must be a non-empty file name prefix, got {name!r}")
         for what, value in (("cp_interval", cp_interval), ("gc_interval", gc_interval)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if not is_int(value) or value < 1:
                 raise ValueError(f"{what} must be an int >= 1, got {value!r}")
         if not isinstance(comm, CommunicatorBase):
             raise TypeError(
@@ -199,8 +200,10 @@ class MultiNodeCheckpointer(Extension):
         return None
 
     def get_stats(self) -> dict[str, float | int]:
-        """Counts and times of this process's saves (``saves``, ``save_seconds``,
-        ``removed``, ``kept``).
+        """Counts and times of this process's saves.
+
+        Returns:
+            ``saves``, ``save_seconds``, ``removed`` (files deleted) and ``kept``.
 
         Example:
             >>> from kusari.distributed import (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import numpy
 
-from kusari.devices import Array
+from kusari.devices import Array, copyto, to_cpu
 from kusari.links import Link
 
 from ._mpi import load_mpi
@@ -18,7 +18,16 @@ from ._objects import (
     recv_pickled,
     send_pickled,
 )
-from ._packing import Bucket, Entry, Plan, collect_data, collect_grads, plan_for
+from ._packing import (
+    Bucket,
+    Entry,
+    Plan,
+    collect_data,
+    collect_grads,
+    is_int,
+    on_host,
+    plan_for,
+)
 
 if TYPE_CHECKING:
     from mpi4py import MPI
@@ -29,9 +38,9 @@ _T = TypeVar("_T")
 
 
 def _check_rank(value: object, what: str, size: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
+    if not is_int(value) or not 0 <= value < size:  # type: ignore[operator]
         raise ValueError(f"{what} must be a rank in [0, {size}), got {value!r}")
-    return value
+    return value  # type: ignore[return-value]
 
 
 class CommunicatorBase:
@@ -252,13 +261,15 @@ class CommunicatorBase:
             if not hasattr(array, "dtype") or not hasattr(array, "shape"):
                 raise TypeError(f"bcast needs an array on the root, got {type(array).__name__}")
             assert array is not None
-            header = (tuple(array.shape), array.dtype.str, isinstance(array, numpy.ndarray))
-        shape, dtype_str, on_host = self.bcast_obj(header, root=root)
+            header = (tuple(array.shape), array.dtype.str, on_host(array))
+        header = self.bcast_obj(header, root=root)
+        assert header is not None
+        shape, dtype_str, host = header
         if self._rank == root:
             assert array is not None
             out = array.copy()
         else:
-            out = self._empty(shape, numpy.dtype(dtype_str), on_host)
+            out = self._empty(shape, numpy.dtype(dtype_str), host)
         flat = out.reshape(-1)
         self._bcast_buffer(flat, root)
         return out
@@ -338,6 +349,7 @@ class CommunicatorBase:
             key: The ordering key within the group.
         """
         sub = self._mpi_comm.Split(color=color, key=key)
+        assert isinstance(sub, load_mpi().Intracomm)
         new = self._derive(sub)
         new._owns_mpi_comm = True
         return new
@@ -389,8 +401,8 @@ class CommunicatorBase:
         # MPI has no portable half type: reduce float16 in float32.
         return numpy.dtype(numpy.float32) if dtype == numpy.float16 else dtype
 
-    def _empty(self, shape: tuple[int, ...], dtype: numpy.dtype[Any], on_host: bool) -> Array:
-        if on_host:
+    def _empty(self, shape: tuple[int, ...], dtype: numpy.dtype[Any], host: bool) -> Array:
+        if host:
             return numpy.empty(shape, dtype=dtype)
         import cupy  # only reached with CuPy arrays, which imply CuPy
 
@@ -411,36 +423,40 @@ class CommunicatorBase:
     def _allreduce_buffer(self, buffer: Array) -> None:
         """Sum a 1-d contiguous buffer over the processes, in place."""
         mpi = load_mpi()
-        if isinstance(buffer, numpy.ndarray):
+        if on_host(buffer):
             self._mpi_comm.Allreduce(mpi.IN_PLACE, buffer, op=mpi.SUM)
         else:  # a device array: through host memory (use the NCCL communicator on GPUs)
-            host = buffer.get()
+            host = to_cpu(buffer)
             self._mpi_comm.Allreduce(mpi.IN_PLACE, host, op=mpi.SUM)
-            buffer.set(host)
+            copyto(buffer, host)
 
     def _start_allreduce_buffer(self, buffer: Array) -> Callable[[], None]:
         """Start summing a 1-d contiguous buffer in place; return the function to wait."""
         mpi = load_mpi()
-        if isinstance(buffer, numpy.ndarray):
-            request = self._mpi_comm.Iallreduce(mpi.IN_PLACE, buffer, op=mpi.SUM)
-            return request.Wait
-        host = buffer.get()
+        if on_host(buffer):
+            pending = self._mpi_comm.Iallreduce(mpi.IN_PLACE, buffer, op=mpi.SUM)
+
+            def wait_host() -> None:
+                pending.Wait()
+
+            return wait_host
+        host = to_cpu(buffer)
         request = self._mpi_comm.Iallreduce(mpi.IN_PLACE, host, op=mpi.SUM)
 
         def wait() -> None:
             request.Wait()
-            buffer.set(host)
+            copyto(buffer, host)
 
         return wait
 
     def _bcast_buffer(self, buffer: Array, root: int) -> None:
         """Broadcast a 1-d contiguous buffer from ``root``, in place."""
-        if isinstance(buffer, numpy.ndarray):
+        if on_host(buffer):
             self._mpi_comm.Bcast(buffer, root=root)
         else:
-            host = buffer.get()
+            host = to_cpu(buffer)
             self._mpi_comm.Bcast(host, root=root)
-            buffer.set(host)
+            copyto(buffer, host)
 
 
 class PendingGradMean:

@@ -86,9 +86,7 @@ def create_communicator(
     if mpi_comm is None:
         mpi_comm = mpi.COMM_WORLD
     elif not isinstance(mpi_comm, mpi.Intracomm):
-        raise TypeError(
-            f"mpi_comm must be an mpi4py MPI.Intracomm, got {type(mpi_comm).__name__}"
-        )
+        raise TypeError(f"mpi_comm must be an mpi4py MPI.Intracomm, got {type(mpi_comm).__name__}")
     if communicator_name == "auto":
         # All processes must pick the same kind, so NCCL only where every one can use it.
         use_nccl = bool(mpi_comm.allreduce(nccl_unavailable_reason() is None, op=mpi.LAND))

@@ -12,6 +12,7 @@ import numpy
 from kusari.devices import Array
 
 from ._communicator import CommunicatorBase
+from ._packing import on_host
 
 if TYPE_CHECKING:
     from mpi4py import MPI
@@ -43,7 +44,7 @@ def nccl_unavailable_reason() -> str | None:
         return "CuPy was built without NCCL (or libnccl cannot be loaded)"
     try:
         count = int(cupy.cuda.runtime.getDeviceCount())
-    except Exception as error:  # CUDA driver missing or broken  # noqa: BLE001
+    except Exception as error:  # CUDA driver missing or broken
         return f"no usable CUDA device ({error})"
     if count < 1:
         return "no CUDA device"
@@ -59,6 +60,12 @@ def nccl_available() -> bool:
         True
     """
     return nccl_unavailable_reason() is None
+
+
+def _pointer(array: Array) -> int:
+    """The device address of a CuPy array's first element."""
+    data: Any = array.data  # a cupy.cuda.MemoryPointer (typed as NumPy's memoryview)
+    return int(data.ptr)
 
 
 _NCCL_DTYPES = {
@@ -126,7 +133,7 @@ class NcclCommunicator(CommunicatorBase):
         return buffer, int(getattr(nccl, name))
 
     def _allreduce_buffer(self, buffer: Array) -> None:
-        if isinstance(buffer, numpy.ndarray):
+        if on_host(buffer):
             super()._allreduce_buffer(buffer)
             return
         import cupy
@@ -134,11 +141,11 @@ class NcclCommunicator(CommunicatorBase):
         nccl = _import_nccl()
         view, dtype = self._nccl_view(buffer)
         stream = cupy.cuda.get_current_stream().ptr
-        ptr = view.data.ptr
+        ptr = _pointer(view)
         self._nccl().allReduce(ptr, ptr, view.size, dtype, nccl.NCCL_SUM, stream)
 
     def _start_allreduce_buffer(self, buffer: Array) -> Callable[[], None]:
-        if isinstance(buffer, numpy.ndarray):
+        if on_host(buffer):
             return super()._start_allreduce_buffer(buffer)
         import cupy
 
@@ -149,7 +156,7 @@ class NcclCommunicator(CommunicatorBase):
         side = self._side_stream
         main = cupy.cuda.get_current_stream()
         side.wait_event(main.record())  # the packing must be done before NCCL reads
-        ptr = view.data.ptr
+        ptr = _pointer(view)
         self._nccl().allReduce(ptr, ptr, view.size, dtype, nccl.NCCL_SUM, side.ptr)
         done = side.record()
 
@@ -159,17 +166,17 @@ class NcclCommunicator(CommunicatorBase):
         return wait
 
     def _bcast_buffer(self, buffer: Array, root: int) -> None:
-        if isinstance(buffer, numpy.ndarray):
+        if on_host(buffer):
             super()._bcast_buffer(buffer, root)
             return
         import cupy
 
         view, dtype = self._nccl_view(buffer)
         stream = cupy.cuda.get_current_stream().ptr
-        self._nccl().bcast(view.data.ptr, view.size, dtype, root, stream)
+        self._nccl().bcast(_pointer(view), view.size, dtype, root, stream)
 
     def finalize(self) -> None:
-        """Destroy the NCCL communicator (if created), then as :meth:`CommunicatorBase.finalize`."""
+        """Destroy the NCCL communicator (if any), then release what the base holds."""
         if self._nccl_comm is not None:
             self._nccl_comm.destroy()
             self._nccl_comm = None

@@ -29,7 +29,7 @@ DEFAULT_MAX_BUF_LEN = 256 * 1024 * 1024
 
 def check_max_buf_len(max_buf_len: int) -> None:
     """Raise ``ValueError`` unless ``max_buf_len`` is a positive int."""
-    if isinstance(max_buf_len, bool) or not isinstance(max_buf_len, int) or max_buf_len < 1:
+    if type(max_buf_len) is not int or max_buf_len < 1:
         raise ValueError(f"max_buf_len must be a positive int (bytes), got {max_buf_len!r}")
 
 

@@ -18,9 +18,7 @@ _ATTRIBUTE = "_kusari_multi_node"
 
 
 def _layout(target: Link) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    return tuple(
-        (name, param.shape) for name, param in target.namedparams(include_uninit=False)
-    )
+    return tuple((name, param.shape) for name, param in target.namedparams(include_uninit=False))
 
 
 @final
@@ -36,7 +34,14 @@ class MultiNodeUpdate:
         zero_fill: Whether missing gradients count as zeros.
     """
 
-    __slots__ = ("_pending", "_synced", "communicator", "double_buffering", "optimizer", "zero_fill")
+    __slots__ = (
+        "_pending",
+        "_synced",
+        "communicator",
+        "double_buffering",
+        "optimizer",
+        "zero_fill",
+    )
 
     def __init__(
         self,
@@ -58,15 +63,16 @@ class MultiNodeUpdate:
         self._pending = None
 
     def setup(self, link: Link) -> Optimizer:
-        """Set the optimizer up on ``link``; once all its parameters exist, give every
-        process rank 0's values (collective)."""
+        """Set the optimizer up on ``link``, then :meth:`sync_if_initialized` (collective)."""
         type(self.optimizer).setup(self.optimizer, link)
         self.sync_if_initialized(link)
         return self.optimizer
 
     def sync_if_initialized(self, link: Link) -> None:
-        """Broadcast rank 0's parameters when all of ``link``'s are initialized (collective);
-        otherwise leave it to the first update."""
+        """Broadcast rank 0's parameters if all of ``link``'s exist (collective).
+
+        Otherwise the first update that finds them all initialized does it.
+        """
         self._synced = None
         self._pending = None
         if all(param.is_initialized for param in link.params()):
@@ -110,7 +116,6 @@ class MultiNodeUpdate:
         if previous is not None:
             previous.wait(target)  # the previous step's means replace this step's gradients
             actual_update(optimizer)
-
 
     def finalize(self) -> None:
         """Wait for a reduction double buffering still has in flight and drop it.
@@ -209,7 +214,9 @@ def create_multi_node_optimizer(
             f"{type(communicator).__name__}"
         )
     if multi_node_update_of(actual_optimizer) is not None:
-        raise ValueError(f"this {type(actual_optimizer).__name__} is a multi-node optimizer already")
+        raise ValueError(
+            f"this {type(actual_optimizer).__name__} is a multi-node optimizer already"
+        )
     state = MultiNodeUpdate(actual_optimizer, communicator, double_buffering, zero_fill)
     # Instance attributes shadow the class's methods; the class's own are called inside.
     actual_optimizer.__dict__[_ATTRIBUTE] = state

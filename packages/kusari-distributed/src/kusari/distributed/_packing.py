@@ -16,7 +16,16 @@ import numpy
 from kusari.devices import Array, get_array_module
 from kusari.links import Link, Parameter
 
-__all__ = ["Bucket", "Entry", "Plan", "collect_data", "collect_grads", "plan_for"]
+__all__ = [
+    "Bucket",
+    "Entry",
+    "Plan",
+    "collect_data",
+    "collect_grads",
+    "is_int",
+    "on_host",
+    "plan_for",
+]
 
 Entry = tuple[str, Parameter | None, Array]
 """``(path, parameter, array)``: the array to send is the parameter's data or gradient
@@ -85,10 +94,19 @@ class Plan:
         self.checksum: Final = zlib.crc32(self.description.encode())
 
 
+def on_host(array: Array) -> bool:
+    """Whether ``array`` is a NumPy array (not a CuPy one); mypy cannot tell them apart."""
+    return isinstance(array, numpy.ndarray)
+
+
+def is_int(value: object) -> bool:
+    """Whether ``value`` is an int (``bool`` excluded)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _key(entries: Sequence[Entry]) -> tuple[tuple[str, tuple[int, ...], str, bool], ...]:
     return tuple(
-        (name, array.shape, array.dtype.str, isinstance(array, numpy.ndarray))
-        for name, _, array in entries
+        (name, array.shape, array.dtype.str, on_host(array)) for name, _, array in entries
     )
 
 

@@ -10,6 +10,7 @@ from kusari.datasets import Dataset, SubDataset
 
 from ._communicator import CommunicatorBase
 from ._objects import DEFAULT_MAX_BUF_LEN, check_max_buf_len, recv_pickled, send_pickled
+from ._packing import is_int
 
 __all__ = ["scatter_dataset", "scatter_index"]
 
@@ -105,7 +106,7 @@ def scatter_dataset(
         (5, 4)
     """
     check_max_buf_len(max_buf_len)
-    if isinstance(root, bool) or not isinstance(root, int) or not 0 <= root < comm.size:
+    if not is_int(root) or not 0 <= root < comm.size:
         raise ValueError(f"root must be a rank in [0, {comm.size}), got {root!r}")
     # The root checks its data set and tells everyone, so that all raise together.
     problem: str | None = None
@@ -138,8 +139,6 @@ def scatter_dataset(
             mine = SubDataset(dataset, start, stop, order)
             continue
         indices = range(start, stop) if order is None else order[start:stop]
-        send_pickled(
-            comm.mpi_comm, [dataset[int(i)] for i in indices], rank, _TAG, max_buf_len
-        )
+        send_pickled(comm.mpi_comm, [dataset[int(i)] for i in indices], rank, _TAG, max_buf_len)
     assert mine is not None
     return mine

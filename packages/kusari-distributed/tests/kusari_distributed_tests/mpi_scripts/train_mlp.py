@@ -44,7 +44,9 @@ class MLP(Chain):
             self.l2 = Dense(16, 3, rng)
 
     def forward(self, x: Variable) -> Variable:
-        return self.l2(F.tanh(self.l1(x)))
+        hidden: Variable = self.l1(x)
+        out: Variable = self.l2(F.tanh(hidden))
+        return out
 
 
 def data() -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -60,7 +62,8 @@ def loss_of(model: MLP, x: numpy.ndarray, t: numpy.ndarray) -> Variable:
 
 
 def save(model: MLP, path: pathlib.Path) -> None:
-    numpy.savez(path, **{name: p.array for name, p in model.namedparams()})
+    arrays = {name: p.array for name, p in model.namedparams() if p.array is not None}
+    numpy.savez(path, **arrays)  # type: ignore[arg-type]
 
 
 def reference(out: pathlib.Path) -> None:
@@ -77,7 +80,11 @@ def reference(out: pathlib.Path) -> None:
 
 
 def distributed(out: pathlib.Path) -> None:
-    from kusari.distributed import create_communicator, create_multi_node_optimizer, scatter_dataset
+    from kusari.distributed import (
+        create_communicator,
+        create_multi_node_optimizer,
+        scatter_dataset,
+    )
 
     comm = create_communicator("mpi")
     assert comm.size == 2, comm.size

@@ -208,7 +208,8 @@ class MultiNodeBatchNormalization(Link):
                 decay = 1.0 - 1.0 / self.N
             else:
                 decay = self.decay
-            assert mean_c.array is not None and var.array is not None
+            assert mean_c.array is not None
+            assert var.array is not None
             mean = mean_c.array + self.avg_mean
             adjust = n / max(n - 1.0, 1.0)
             self.avg_mean *= decay
