@@ -8,7 +8,7 @@ import pytest
 
 from kusari.datasets import TupleDataset
 from kusari.graph import Variable, config
-from kusari.iterators import SerialIterator
+from kusari.iterators import Iterator, SerialIterator
 from kusari.optimizers import SGD
 from kusari.reporter import Reporter
 from kusari.training import StandardUpdater, Trainer
@@ -110,3 +110,27 @@ def test_evaluator_needs_a_reporter_only_inside_evaluate() -> None:
     reporter.add_observer("main", evaluator.get_target("main"))
     with reporter:
         assert "main/loss" in evaluator.evaluate()
+
+
+def test_an_iterator_without_reset_is_copied_with_a_deprecation_warning() -> None:
+    class Once(Iterator[Any]):
+        def __init__(self) -> None:
+            self.done = False
+
+        def __next__(self) -> list[Any]:
+            if self.done:
+                raise StopIteration
+            self.done = True
+            x, t = regression_data(2)
+            return [(x[0], t[0]), (x[1], t[1])]
+
+    iterator = Once()
+    evaluator = Evaluator(iterator, Regressor())
+    with pytest.warns(DeprecationWarning, match="has no reset\\(\\) method"):
+        first = evaluator()
+    with pytest.warns(DeprecationWarning, match="sweeps a copy of it"):
+        second = evaluator()
+    assert first == second
+    assert iterator.done is False  # the copies were consumed, not the iterator
+    with pytest.raises(TypeError, match=r"iterator 'main' must be a kusari\.iterators\.Iterator"):
+        Evaluator([1, 2], Regressor())  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from kusari.serializers import AbstractSerializer, Deserializer
 
 from ._extension import PRIORITY_READER, Extension
 from ._updater import Updater
+from ._util import serialize_if_serializable
 from .triggers import Trigger, TriggerLike, get_trigger
 
 __all__ = ["ExtensionLike", "Trainer"]
@@ -292,18 +293,12 @@ class Trainer:
             serializer: The serializer or deserializer.
         """
         self.updater.serialize(serializer["updater"])
-        stop_serialize = getattr(self.stop_trigger, "serialize", None)
-        if stop_serialize is not None:
-            stop_serialize(serializer["stop_trigger"])
+        serialize_if_serializable(self.stop_trigger, serializer["stop_trigger"])
         extensions = serializer["extensions"]
         triggers = serializer["extension_triggers"]
         for name, entry in self._extensions.items():
-            extension_serialize = getattr(entry.extension, "serialize", None)
-            if extension_serialize is not None:
-                extension_serialize(extensions[name])
-            trigger_serialize = getattr(entry.trigger, "serialize", None)
-            if trigger_serialize is not None:
-                trigger_serialize(triggers[name])
+            serialize_if_serializable(entry.extension, extensions[name])
+            serialize_if_serializable(entry.trigger, triggers[name])
         elapsed = self._current_elapsed_time()
         loaded = float(serializer("_snapshot_elapsed_time", elapsed))
         if isinstance(serializer, Deserializer):

@@ -15,6 +15,7 @@ from kusari.reporter import DictSummary, Observation, Reporter, report, report_s
 
 from .._convert import call_converter, concat_examples
 from .._extension import PRIORITY_WRITER, Extension
+from .._util import named_with_main
 
 if TYPE_CHECKING:
     from .._trainer import Trainer
@@ -77,16 +78,8 @@ class Evaluator(Extension):
         eval_hook: Callable[[Evaluator], object] | None = None,
         eval_func: Callable[..., object] | None = None,
     ) -> None:
-        iterators = dict(iterator) if isinstance(iterator, Mapping) else {"main": iterator}
-        targets = dict(target) if isinstance(target, Mapping) else {"main": target}
-        for what, named in (("iterator", iterators), ("target", targets)):
-            if "main" not in named:
-                raise ValueError(f"the {what} dict must have a 'main' entry, got {sorted(named)}")
-        for name, item in targets.items():
-            if not isinstance(item, Link):
-                raise TypeError(
-                    f"target {name!r} must be a kusari.links.Link, got {type(item).__name__}"
-                )
+        iterators = named_with_main(iterator, Iterator, "iterator", "kusari.iterators.Iterator")
+        targets = named_with_main(target, Link, "target", "kusari.links.Link")
         for name, it in iterators.items():
             if getattr(it, "repeat", False):
                 warnings.warn(

@@ -12,6 +12,7 @@ from kusari.serializers import AbstractSerializer
 
 from .._atomic import atomic_save
 from .._extension import Extension
+from .._util import serialize_if_serializable
 from ..triggers import TriggerLike, get_trigger
 
 if TYPE_CHECKING:
@@ -97,8 +98,6 @@ class LogReport(Extension):
         Args:
             serializer: The serializer or deserializer.
         """
-        trigger_serialize = getattr(self._trigger, "serialize", None)
-        if trigger_serialize is not None:
-            trigger_serialize(serializer["_trigger"])
+        serialize_if_serializable(self._trigger, serializer["_trigger"])
         self._summary.serialize(serializer["_summary"])
         self._log = json.loads(serializer("_log", json.dumps(self._log)))

@@ -11,6 +11,7 @@ from kusari.reporter import report
 from kusari.serializers import AbstractSerializer
 
 from .._extension import PRIORITY_EDITOR, PRIORITY_WRITER, Extension, make_extension
+from .._util import serialize_if_serializable
 from ..triggers import TriggerLike, get_trigger
 
 if TYPE_CHECKING:
@@ -174,9 +175,7 @@ class MicroAverage(Extension):
         Args:
             serializer: The serializer or deserializer.
         """
-        trigger_serialize = getattr(self._trigger, "serialize", None)
-        if trigger_serialize is not None:
-            trigger_serialize(serializer["_trigger"])
+        serialize_if_serializable(self._trigger, serializer["_trigger"])
         self._numerator = float(serializer("_numerator", self._numerator))
         self._denominator = float(serializer("_denominator", self._denominator))
 

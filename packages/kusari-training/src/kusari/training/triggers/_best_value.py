@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from kusari.reporter import DictSummary
 from kusari.serializers import AbstractSerializer
 
+from .._util import serialize_if_serializable
 from ._get import get_trigger
 from ._util import TriggerLike
 
@@ -70,9 +71,7 @@ class BestValueTrigger:
         Args:
             serializer: The serializer or deserializer.
         """
-        interval_serialize = getattr(self._interval_trigger, "serialize", None)
-        if interval_serialize is not None:
-            interval_serialize(serializer["interval_trigger"])
+        serialize_if_serializable(self._interval_trigger, serializer["interval_trigger"])
         self._summary.serialize(serializer["summary"])
         best = serializer("best_value", self.best_value)
         self.best_value = None if best is None else float(best)

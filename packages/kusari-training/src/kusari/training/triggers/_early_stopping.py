@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from kusari.reporter import DictSummary
 from kusari.serializers import AbstractSerializer
 
+from .._util import serialize_if_serializable
 from ._get import get_trigger
 from ._util import TriggerLike, Unit
 
@@ -109,13 +110,8 @@ class EarlyStoppingTrigger:
         Args:
             serializer: The serializer or deserializer.
         """
-        for name, trigger in (
-            ("check_trigger", self.check_trigger),
-            ("max_trigger", self.max_trigger),
-        ):
-            trigger_serialize = getattr(trigger, "serialize", None)
-            if trigger_serialize is not None:
-                trigger_serialize(serializer[name])
+        serialize_if_serializable(self.check_trigger, serializer["check_trigger"])
+        serialize_if_serializable(self.max_trigger, serializer["max_trigger"])
         self._summary.serialize(serializer["summary"])
         self.count = int(serializer("count", self.count))
         self.best = float(serializer("best", self.best))

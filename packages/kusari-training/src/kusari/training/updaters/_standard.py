@@ -13,6 +13,7 @@ from kusari.serializers import AbstractSerializer
 
 from .._convert import call_converter, concat_examples
 from .._updater import Updater
+from .._util import named_with_main
 
 __all__ = ["StandardUpdater", "require_target"]
 
@@ -30,19 +31,6 @@ def require_target(optimizer: Optimizer, name: str) -> Link:
             "building the updater"
         )
     return target
-
-
-def _as_dict(value: Any, kind: type, what: str) -> dict[str, Any]:
-    named: dict[str, Any] = dict(value) if isinstance(value, Mapping) else {"main": value}
-    if "main" not in named:
-        raise ValueError(f"the {what} dict must have a 'main' entry, got {sorted(named)}")
-    for name, item in named.items():
-        if not isinstance(item, kind):
-            raise TypeError(
-                f"{what} {name!r} must be a {kind.__module__}.{kind.__qualname__}, "
-                f"got {type(item).__name__}"
-            )
-    return named
 
 
 class StandardUpdater(Updater):
@@ -112,8 +100,10 @@ class StandardUpdater(Updater):
         *,
         input_device: DeviceSpec | None = None,
     ) -> None:
-        iterators = _as_dict(iterator, Iterator, "iterator")
-        optimizers = _as_dict(optimizer, Optimizer, "optimizer")
+        iterators = named_with_main(iterator, Iterator, "iterator", "kusari.iterators.Iterator")
+        optimizers = named_with_main(
+            optimizer, Optimizer, "optimizer", "kusari.optimizers.Optimizer"
+        )
         for name, opt in optimizers.items():
             require_target(opt, name)
         resolved = None if device is None else get_device(device)
