@@ -389,8 +389,18 @@ def _run(
     plain = not double and not debug and not global_hooks and not any_local_hooks
     grads_pop = grads.pop
     grads_get = grads.get
-    while heap:
-        func = pop(heap)[2]
+    # When a function finds exactly one new creator and the heap is empty, that creator is
+    # necessarily the next function: it is kept in ``next_func`` and skips the heap (a
+    # chain then never touches the heap).  ``next_count`` is its FIFO position, in case
+    # another creator turns up and it has to go into the heap after all.
+    next_func: FunctionNode | None = None
+    next_count = 0
+    while next_func is not None or heap:
+        if next_func is not None:
+            func = next_func
+            next_func = None
+        else:
+            func = pop(heap)[2]
         out_refs = func._outputs
         if len(out_refs) == 1:
             out = out_refs[0]()
@@ -454,7 +464,14 @@ def _run(
                 if creator is not None and (allowed is None or creator in allowed):
                     if creator not in seen:
                         seen.add(creator)
-                        push(heap, (-creator._rank, counter, creator))
+                        if next_func is None and not heap:
+                            next_func = creator
+                            next_count = counter
+                        else:
+                            if next_func is not None:
+                                push(heap, (-next_func._rank, next_count, next_func))
+                                next_func = None
+                            push(heap, (-creator._rank, counter, creator))
                         counter += 1
                 elif assign_leaves and x not in leaves:
                     leaves[x] = None

@@ -28,6 +28,7 @@ from .sub import Sub, SubFromConstant
 __all__ = ["operators"]
 
 _ndarray = numpy.ndarray
+_object_new = object.__new__
 # The operators return a Variable or NotImplemented (typed Any by typeshed); Variable's
 # class body declares their precise signatures for type checkers.
 _NOT_IMPLEMENTED: Any = NotImplemented
@@ -99,7 +100,13 @@ def _add(self: Variable, other: Operand) -> Any:
     if kind is Variable:
         return Add().apply((self, other))[0]  # type: ignore[arg-type]
     if kind is float or kind is int:
-        return AddConstant(_constant(self, other)).apply((self,))[0]
+        data = self._data[0]
+        constant = None if data is None else _constants.get((other, data.dtype))
+        if constant is None or type(data) is not _ndarray:
+            constant = _constant(self, other)
+        function = _object_new(AddConstant)  # __init__ only stores the constant
+        function.value = constant
+        return function.apply((self,))[0]
     return _add_other(self, other)
 
 
@@ -148,7 +155,13 @@ def _mul(self: Variable, other: Operand) -> Any:
     if kind is Variable:
         return Mul().apply((self, other))[0]  # type: ignore[arg-type]
     if kind is float or kind is int:
-        return MulConstant(_constant(self, other)).apply((self,))[0]
+        data = self._data[0]
+        constant = None if data is None else _constants.get((other, data.dtype))
+        if constant is None or type(data) is not _ndarray:
+            constant = _constant(self, other)
+        function = _object_new(MulConstant)  # __init__ only stores the constant
+        function.value = constant
+        return function.apply((self,))[0]
     return _mul_other(self, other)
 
 
