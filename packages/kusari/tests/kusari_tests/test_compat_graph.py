@@ -11,6 +11,7 @@ import pytest
 
 import kusari.functions
 import kusari.graph
+import kusari.graph.function_hooks
 from kusari.compat import install_as_chainer, uninstall_chainer
 
 
@@ -55,7 +56,8 @@ def test_top_level_names(chainer: types.ModuleType) -> None:
     assert function.Function is kusari.graph.Function
     assert function.no_backprop_mode is kusari.graph.no_backprop_mode
     assert configuration.using_config is kusari.graph.using_config
-    assert isinstance(function_hooks, types.ModuleType)
+    assert function_hooks.TimerHook is kusari.graph.function_hooks.TimerHook
+    assert function_hooks.PrintHook is kusari.graph.function_hooks.PrintHook
     from chainer import gradient_check, testing
 
     assert gradient_check.check_backward is not None

@@ -59,7 +59,7 @@ def register(tree: ModuleTree) -> None:
         force_backprop_mode=graph.force_backprop_mode,
     )
     tree.export("chainer.function_hook", FunctionHook=graph.FunctionHook)
-    tree.module("chainer.function_hooks", "Function hooks (kusari ports none of Chainer's yet).")
+    tree.alias("chainer.function_hooks", importlib.import_module("kusari.graph.function_hooks"))
     tree.export(
         "chainer.configuration",
         config=graph.config,
