@@ -32,13 +32,13 @@ class MultiNodeBatchNormalization(Link):
     """Batch normalization over the union of all processes' minibatches.
 
     In training mode (``config.train``) the mean and variance of each channel are those of
-    every example on every process: each process sums its examples (and their squares,
-    shifted by the running mean for accuracy) and one packed allreduce adds the sums up, so
-    the statistics do not depend on how the batch was split, and uneven minibatches count
-    each example once.  The backward pass sums the gradient statistics over the processes
-    the same way (the collective is differentiable, double backward included).  The running
-    averages :attr:`avg_mean` and :attr:`avg_var` (unbiased) are updated identically on
-    every process.  In test mode the running averages are used and nothing is communicated.
+    every example on every process: an allreduce of the per-channel sums and example
+    counts gives the mean, a second one the sum of squared deviations from it (two passes,
+    exact also when ``|mean| >> std``), so the statistics do not depend on how the batch was
+    split, and uneven minibatches count each example once.  The backward pass sums the
+    gradient statistics over the processes the same way (the collective is differentiable,
+    double backward included).  The running averages :attr:`avg_mean` and :attr:`avg_var`
+    (unbiased) are updated identically on every process.  In test mode the running averages are used and nothing is communicated.
 
     Normalization is over axis 0 and every axis after the ``size`` ones: for ``size=C`` and
     ``x`` of shape ``(N, C, H, W)``, over ``N``, ``H`` and ``W``.  Float16 inputs are
@@ -184,36 +184,29 @@ class MultiNodeBatchNormalization(Link):
             beta = F.cast(beta, compute)
 
         if config.train:
-            # Sums shifted by the running mean (the same on every process) keep
-            # E[x^2] - E[x]^2 accurate when |mean| >> std.
-            shift = self.avg_mean.astype(compute).reshape(expand)
-            centered = xv - shift
+            # Two passes, as a one-process batch normalization computes them: the mean
+            # first, then the mean squared deviation from it.  One pass (E[x^2] - E[x]^2)
+            # would save a collective but loses all precision when |mean| >> std.
             count = xp.asarray([xv.size // math.prod(self._shape)], dtype=compute)
-            total, total_sq, n_var = allreduce_sum(
-                self.comm,
-                F.sum(centered, axis=axes),
-                F.sum(centered * centered, axis=axes),
-                count,
-            )
+            total, n_var = allreduce_sum(self.comm, F.sum(xv, axis=axes), count)
             assert n_var.array is not None
             n = float(n_var.array[0])
-            mean_c = total / n
-            var = total_sq / n - mean_c * mean_c
+            mean = total / n
+            centered = xv - F.reshape(mean, expand)
+            (total_sq,) = allreduce_sum(self.comm, F.sum(centered * centered, axis=axes))
+            var = total_sq / n
             inv_std = (var + self.eps) ** -0.5
-            y = (centered - F.reshape(mean_c, expand)) * F.reshape(
-                gamma * inv_std, expand
-            ) + F.reshape(beta, expand)
+            y = centered * F.reshape(gamma * inv_std, expand) + F.reshape(beta, expand)
             if finetune:
                 self.N += 1
                 decay = 1.0 - 1.0 / self.N
             else:
                 decay = self.decay
-            assert mean_c.array is not None
+            assert mean.array is not None
             assert var.array is not None
-            mean = mean_c.array + self.avg_mean
             adjust = n / max(n - 1.0, 1.0)
             self.avg_mean *= decay
-            self.avg_mean += (1.0 - decay) * mean
+            self.avg_mean += (1.0 - decay) * mean.array
             self.avg_var *= decay
             self.avg_var += (1.0 - decay) * adjust * var.array
         else:
