@@ -38,7 +38,8 @@ class MultiNodeBatchNormalization(Link):
     split, and uneven minibatches count each example once.  The backward pass sums the
     gradient statistics over the processes the same way (the collective is differentiable,
     double backward included).  The running averages :attr:`avg_mean` and :attr:`avg_var`
-    (unbiased) are updated identically on every process.  In test mode the running averages are used and nothing is communicated.
+    (unbiased) are updated identically on every process.  In test mode the running
+    averages are used and nothing is communicated.
 
     Normalization is over axis 0 and every axis after the ``size`` ones: for ``size=C`` and
     ``x`` of shape ``(N, C, H, W)``, over ``N``, ``H`` and ``W``.  Float16 inputs are
