@@ -435,3 +435,25 @@ def test_grad_argument_errors() -> None:
         grad([x], [x], grad_inputs=[])
     with pytest.raises(ValueError, match="shape"):
         grad([x * 2], [x], grad_outputs=[numpy.ones(3)])
+
+
+def test_a_failing_backward_leaves_every_variable_as_it_was() -> None:
+    class Broken(FunctionNode):
+        def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
+            return (inputs[0] * 2,)
+
+        def backward(
+            self, indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
+        ) -> tuple[Variable | None, ...]:
+            raise ZeroDivisionError("broken backward")
+
+    x = Variable(numpy.array([1.0, 2.0]), grad=numpy.array([5.0, 5.0]))
+    w = Variable(numpy.array([3.0, 3.0]))
+    (h,) = Broken().apply((x,))
+    y = h * w
+    y.grad = numpy.array([1.0, 1.0])
+    with pytest.raises(ZeroDivisionError, match="broken backward"):
+        y.backward()
+    numpy.testing.assert_array_equal(present(x.grad), [5.0, 5.0])
+    assert w.grad is None
+    numpy.testing.assert_array_equal(present(y.grad), [1.0, 1.0])

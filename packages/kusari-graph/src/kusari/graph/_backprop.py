@@ -89,16 +89,24 @@ def backward_from_variable(
         initial = grad_array if grad_var is None else grad_var._data[0]
         if loss_scale is not None:
             initial = initial * loss_scale
+    saved = (variable._grad, variable._grad_var)
     variable._grad = None
     variable._grad_var = None
-    with _config.using_config("enable_backprop", enable_double_backprop):
-        _run(
-            [(node, initial)],
-            double=enable_double_backprop,
-            retain_grad=retain_grad,
-            loss_scale=loss_scale,
-            release=release_retained,
-        )
+    try:
+        with _config.using_config("enable_backprop", enable_double_backprop):
+            _run(
+                [(node, initial)],
+                double=enable_double_backprop,
+                retain_grad=retain_grad,
+                loss_scale=loss_scale,
+                release=release_retained,
+            )
+    except BaseException:
+        # Leaf gradients are only written at the end, so restoring the output's own
+        # gradient leaves every Variable as it was.
+        if variable._grad is None and variable._grad_var is None:
+            variable._grad, variable._grad_var = saved
+        raise
 
 
 def backward(
