@@ -104,8 +104,7 @@ def backward_from_variable(
     except BaseException:
         # Leaf gradients are only written at the end, so restoring the output's own
         # gradient leaves every Variable as it was.
-        if variable._grad is None and variable._grad_var is None:
-            variable._grad, variable._grad_var = saved
+        variable._grad, variable._grad_var = saved
         raise
 
 
