@@ -21,6 +21,7 @@ LEAVES = {
     ],
     "kusari-training": ["kusari.training", "kusari.iterators", "kusari.datasets",
                         "kusari.reporter"],
+    "kusari-distributed": ["kusari.distributed"],
     "kusari": ["kusari.compat"],
 }
 OPTIONAL = ("cupy", "cupyx", "tqdm", "matplotlib", "safetensors", "torch")
