@@ -19,6 +19,7 @@ _PROVIDERS = (
     "kusari.compat._graph",
     "kusari.compat._links",
     "kusari.compat._training",
+    "kusari.compat._distributed",
 )
 
 _installed: dict[str, types.ModuleType] = {}
