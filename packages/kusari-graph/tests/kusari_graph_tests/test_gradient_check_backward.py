@@ -7,7 +7,7 @@ import numpy.typing as npt
 import pytest
 
 from kusari import testing
-from kusari.graph import Variable
+from kusari.graph import FunctionNode, Variable
 from kusari.graph.gradient_check import (
     NondifferentiableError,
     assert_allclose,
@@ -338,3 +338,33 @@ class TestBadInput:
         with pytest.raises(ValueError, match=r"y_grad\[0\] has shape"):
             check_backward(lambda v: nodes.mul(v, w), _uniform((2,)), numpy.ones(3), params=w)
         assert_allclose(w.grad, [7.0, 7.0])
+
+
+class _TripledExp(FunctionNode):
+    """exp with a backward that is three times too large."""
+
+    def forward(self, inputs: tuple[npt.NDArray[Any], ...]) -> tuple[npt.NDArray[Any], ...]:
+        return (numpy.exp(inputs[0]),)
+
+    def backward(
+        self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
+    ) -> tuple[Variable | None, ...]:
+        gy = grad_outputs[0]
+        assert gy is not None
+        return (gy * 3.0,)
+
+
+def test_zero_dimensional_inputs_are_checked() -> None:
+    # Arithmetic on 0-d arrays yields NumPy scalars; the perturbed inputs must stay arrays.
+    import kusari.functions as F
+    from kusari.graph import gradient_check
+
+    x = numpy.array(0.5)
+    gradient_check.check_backward(F.exp, (x,), numpy.array(1.0))
+    gradient_check.check_double_backward(
+        lambda v: F.exp(v) * v, (x,), numpy.array(1.0), numpy.array(1.0)
+    )
+    with pytest.raises(AssertionError, match="check_backward"):
+        gradient_check.check_backward(
+            lambda v: _TripledExp().apply((v,))[0], (x,), numpy.array(1.0)
+        )

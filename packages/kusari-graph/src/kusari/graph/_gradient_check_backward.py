@@ -321,7 +321,10 @@ class _Probe:
             zip(self._targets, self.directions, strict=True)
         ):
             step = k * self._eps if only is None or only == position else 0.0
-            value = (target.base + step * direction).astype(target.dtype)
+            # asarray: arithmetic on 0-d arrays gives NumPy scalars, which are not arrays.
+            value = get_array_module(target.base).asarray(
+                target.base + step * direction, dtype=target.dtype
+            )
             arrays.append(value)
             moved.append(_float64(value))
         n_inputs = len(self._input_targets)
