@@ -1,0 +1,1 @@
+"""Scaling benchmark of kusari.distributed (run with python -m benchmarks.distributed.run)."""
