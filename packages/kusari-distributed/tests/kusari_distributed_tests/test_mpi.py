@@ -59,6 +59,7 @@ def test_an_exception_on_one_rank_ends_every_rank_with_its_message() -> None:
         ("evaluator", 3),
         ("batchnorm", 2),
         ("checkpoint", 3),
+        ("trainer", 2),
     ],
 )
 def test_collective_case(case: str, n: int, tmp_path: pathlib.Path) -> None:

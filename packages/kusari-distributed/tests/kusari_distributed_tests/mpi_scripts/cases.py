@@ -468,6 +468,68 @@ def checkpoint(comm: CommunicatorBase, folder: pathlib.Path) -> None:
     assert nothing is None
 
 
+@case
+def trainer(comm: CommunicatorBase, folder: pathlib.Path) -> None:
+    from kusari.iterators import SerialIterator
+    from kusari.reporter import report
+    from kusari.training import StandardUpdater, Trainer
+    from kusari.training.extensions import Evaluator
+
+    class Mean(Link):
+        def __init__(self) -> None:
+            super().__init__()
+            with self.init_scope():
+                self.w = Parameter(numpy.full(1, 10.0 * (comm.rank + 1)))
+
+        def forward(self, x: numpy.ndarray) -> Variable:
+            diff = self.w - x
+            loss: Variable = F.mean(diff * diff)
+            report({"loss": loss}, self)
+            return loss
+
+    def build(out: pathlib.Path) -> tuple[Trainer, Mean, Any]:
+        model = Mean()
+        optimizer = create_multi_node_optimizer(SGD(lr=0.25), comm).setup(model)
+        data = numpy.arange(24.0).reshape(24, 1) if comm.rank == 0 else None
+        train = scatter_dataset(data, comm, shuffle=True, seed=1)
+        valid = scatter_dataset(data, comm)
+        updater = StandardUpdater(SerialIterator(train, 2, shuffle=False), optimizer)
+        trainer = Trainer(updater, (3, "epoch"), out=out)
+        evaluator = Evaluator(SerialIterator(valid, 4, repeat=False, shuffle=False), model)
+        trainer.extend(create_multi_node_evaluator(evaluator, comm))
+        checkpointer = create_multi_node_checkpointer("t", comm, cp_interval=2, gc_interval=1)
+        trainer.extend(checkpointer, trigger=(1, "epoch"))
+        return trainer, model, checkpointer
+
+    trainer_, model, _ = build(folder)
+    trainer_.run()
+    assert trainer_.updater.iteration == 3 * 24 // comm.size // 2
+    weights = comm.allgather_obj(arr(model.w.array).tolist())
+    assert all(w == weights[0] for w in weights), weights  # the same steps everywhere
+    # The same run in one process: the mean gradient of the processes' batches each step.
+    order = numpy.random.RandomState(1).permutation(24)
+    length = -(-24 // comm.size)
+    shares = [order[24 * r // comm.size :][:length] for r in range(comm.size)]
+    w = 10.0
+    for i in range(trainer_.updater.iteration):
+        j = (2 * i) % length
+        batch_mean = numpy.mean([share[j : j + 2].mean() for share in shares])
+        w -= 0.25 * 2.0 * (w - batch_mean)
+    assert abs(weights[0][0] - w) < 1e-9, (weights, w)
+    # the evaluator's mean over processes: the same number everywhere
+    losses = comm.allgather_obj(float(trainer_.observation["validation/main/loss"]))
+    assert len(set(losses)) == 1, losses
+    saved = sorted(p.name for p in folder.glob(f"t.rank-{comm.rank}.*"))
+    per_epoch = 24 // comm.size // 2
+    assert saved == sorted(f"t.rank-{comm.rank}.iteration-{per_epoch * e}.npz" for e in (2, 3)), (
+        saved
+    )
+    resumed, resumed_model, checkpointer = build(folder)
+    assert checkpointer.maybe_load(resumed) == 3 * per_epoch
+    assert resumed.updater.iteration == 3 * per_epoch
+    assert_array_equal(arr(resumed_model.w.array), arr(model.w.array))
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     out = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else pathlib.Path(".")
