@@ -45,6 +45,28 @@ from ._parameter_link import ParameterLink as ParameterLink
 from ._sequential import Layer as Layer
 from ._sequential import Sequential as Sequential
 
+# The standard links (Chainer's chainer.links), imported after the base classes they use.
+from .connection.convolution_2d import Convolution2D as Convolution2D
+from .connection.convolution_2d import DilatedConvolution2D as DilatedConvolution2D
+from .connection.convolution_nd import Convolution1D as Convolution1D
+from .connection.convolution_nd import Convolution3D as Convolution3D
+from .connection.convolution_nd import ConvolutionND as ConvolutionND
+from .connection.deconvolution import Deconvolution1D as Deconvolution1D
+from .connection.deconvolution import Deconvolution2D as Deconvolution2D
+from .connection.deconvolution import Deconvolution3D as Deconvolution3D
+from .connection.deconvolution import DeconvolutionND as DeconvolutionND
+from .connection.depthwise_convolution_2d import (
+    DepthwiseConvolution2D as DepthwiseConvolution2D,
+)
+from .connection.embed_id import EmbedID as EmbedID
+from .connection.linear import Linear as Linear
+from .model.classifier import Classifier as Classifier
+from .normalization.batch_normalization import (
+    BatchNormalization as BatchNormalization,
+)
+from .rnn.lstm import LSTM as LSTM
+from .rnn.lstm import StatelessLSTM as StatelessLSTM
+
 __all__ = [
     "__version__",
     "Parameter",
@@ -61,4 +83,21 @@ __all__ = [
     "ForwardPreprocessArgs",
     "ForwardPostprocessArgs",
     "get_link_hooks",
+    # standard links
+    "Linear",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "ConvolutionND",
+    "DilatedConvolution2D",
+    "DepthwiseConvolution2D",
+    "Deconvolution1D",
+    "Deconvolution2D",
+    "Deconvolution3D",
+    "DeconvolutionND",
+    "EmbedID",
+    "BatchNormalization",
+    "LSTM",
+    "StatelessLSTM",
+    "Classifier",
 ]

@@ -1,0 +1,29 @@
+"""Learnable connections: fully connected, convolution and embedding links."""
+
+from .convolution_2d import Convolution2D as Convolution2D
+from .convolution_2d import DilatedConvolution2D as DilatedConvolution2D
+from .convolution_nd import Convolution1D as Convolution1D
+from .convolution_nd import Convolution3D as Convolution3D
+from .convolution_nd import ConvolutionND as ConvolutionND
+from .deconvolution import Deconvolution1D as Deconvolution1D
+from .deconvolution import Deconvolution2D as Deconvolution2D
+from .deconvolution import Deconvolution3D as Deconvolution3D
+from .deconvolution import DeconvolutionND as DeconvolutionND
+from .depthwise_convolution_2d import DepthwiseConvolution2D as DepthwiseConvolution2D
+from .embed_id import EmbedID as EmbedID
+from .linear import Linear as Linear
+
+__all__ = [
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "ConvolutionND",
+    "Deconvolution1D",
+    "Deconvolution2D",
+    "Deconvolution3D",
+    "DeconvolutionND",
+    "DepthwiseConvolution2D",
+    "DilatedConvolution2D",
+    "EmbedID",
+    "Linear",
+]

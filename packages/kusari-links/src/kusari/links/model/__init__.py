@@ -1,0 +1,5 @@
+"""Model wrappers: :class:`Classifier`."""
+
+from .classifier import Classifier as Classifier
+
+__all__ = ["Classifier"]
