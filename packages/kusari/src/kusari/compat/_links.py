@@ -38,6 +38,22 @@ def _export_synthetic(tree: ModuleTree, dotted_name: str, **names: Any) -> None:
     tree.export(dotted_name, **names)
 
 
+_STANDARD_LINK_PACKAGES = tuple(
+    f"kusari.links.{name}."
+    for name in ("connection", "normalization", "rnn", "model", "activation")
+)
+
+
+def _standard_links(links: Any) -> dict[str, Any]:
+    """The standard links of :mod:`kusari.links` (``Linear``, ``LSTM``, ...) by name."""
+    found = {}
+    for name in links.__all__:
+        value = getattr(links, name)
+        if isinstance(value, type) and value.__module__.startswith(_STANDARD_LINK_PACKAGES):
+            found[name] = value
+    return found
+
+
 def _register_links(tree: ModuleTree) -> None:
     from kusari import initializers, links, serializers
 
@@ -68,6 +84,7 @@ def _register_links(tree: ModuleTree) -> None:
     tree.module("chainer.link_hooks", "Link hooks (kusari: none of Chainer's are ported yet).")
     # In chainer.links, ``Parameter`` is the Link holding one parameter.
     tree.export("chainer.links", Parameter=links.ParameterLink)
+    tree.export("chainer.links", **_standard_links(links))
     tree.export(
         "chainer.initializer",
         Initializer=initializers.Initializer,
