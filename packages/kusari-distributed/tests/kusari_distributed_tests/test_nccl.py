@@ -1,8 +1,10 @@
 """The NCCL communicator on a real GPU (a job of one process; skipped without CuPy/NCCL/GPU).
 
 NCCL refuses two processes on one GPU, so a single-GPU machine can only run a
-communicator of size 1; that still runs every NCCL call (id exchange, communicator
-creation, in-place allreduce and broadcast on a stream) and checks the packing on device.
+communicator of size 1.  ``allreduce_grad`` and ``bcast_data`` return at once there (the
+mean over one process is what it has), but ``allreduce``, ``bcast`` and
+``start_allreduce_grad`` still run every NCCL call (id exchange, communicator creation,
+in-place allreduce and broadcast on a stream) and the packing on the device.
 """
 
 from __future__ import annotations

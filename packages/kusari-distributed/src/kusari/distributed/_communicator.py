@@ -145,6 +145,8 @@ class CommunicatorBase:
                 shapes or dtypes); no parameter is changed then.
         """
         entries = collect_data(model)
+        if self._size == 1:
+            return
         plan = self._agree(entries, "parameters")
         for bucket in plan.buckets:
             buffer = self._buffer(bucket, entries)
@@ -169,6 +171,8 @@ class CommunicatorBase:
             TypeError: If a gradient is not of a floating-point dtype.
         """
         entries = collect_grads(model, zero_fill)
+        if self._size == 1:
+            return  # the mean over one process is what it has
         plan = self._agree(entries, "gradients")
         scale = 1.0 / self._size
         for bucket in plan.buckets:
