@@ -16,12 +16,32 @@ Example:
     (2, 3)
 """
 
+from .absolute_error import absolute_error as absolute_error
+from .bernoulli_nll import bernoulli_nll as bernoulli_nll
+from .contrastive import contrastive as contrastive
+from .gaussian_kl_divergence import gaussian_kl_divergence as gaussian_kl_divergence
+from .gaussian_nll import gaussian_nll as gaussian_nll
+from .hinge import hinge as hinge
+from .huber_loss import huber_loss as huber_loss
+from .mean_absolute_error import mean_absolute_error as mean_absolute_error
 from .mean_squared_error import mean_squared_error as mean_squared_error
 from .sigmoid_cross_entropy import sigmoid_cross_entropy as sigmoid_cross_entropy
 from .softmax_cross_entropy import softmax_cross_entropy as softmax_cross_entropy
+from .squared_error import squared_error as squared_error
+from .triplet import triplet as triplet
 
 __all__ = [
+    "absolute_error",
+    "bernoulli_nll",
+    "contrastive",
+    "gaussian_kl_divergence",
+    "gaussian_nll",
+    "hinge",
+    "huber_loss",
+    "mean_absolute_error",
     "mean_squared_error",
     "sigmoid_cross_entropy",
     "softmax_cross_entropy",
+    "squared_error",
+    "triplet",
 ]
