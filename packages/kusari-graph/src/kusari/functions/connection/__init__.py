@@ -5,6 +5,7 @@ GEMM; their gradients are GEMMs plus a col2im.  :func:`lstm` runs on the fused k
 :mod:`kusari.devices.kernels`.
 """
 
+from .bilinear import bilinear as bilinear
 from .convolution_2d import convolution_2d as convolution_2d
 from .convolution_nd import convolution_nd as convolution_nd
 from .deconvolution_2d import deconvolution_2d as deconvolution_2d
@@ -14,8 +15,15 @@ from .dilated_convolution_2d import dilated_convolution_2d as dilated_convolutio
 from .embed_id import embed_id as embed_id
 from .linear import linear as linear
 from .lstm import lstm as lstm
+from .n_step_gru import n_step_bigru as n_step_bigru
+from .n_step_gru import n_step_gru as n_step_gru
+from .n_step_lstm import n_step_bilstm as n_step_bilstm
+from .n_step_lstm import n_step_lstm as n_step_lstm
+from .n_step_rnn import n_step_birnn as n_step_birnn
+from .n_step_rnn import n_step_rnn as n_step_rnn
 
 __all__ = [
+    "bilinear",
     "convolution_2d",
     "convolution_nd",
     "deconvolution_2d",
@@ -25,4 +33,10 @@ __all__ = [
     "embed_id",
     "linear",
     "lstm",
+    "n_step_bigru",
+    "n_step_bilstm",
+    "n_step_birnn",
+    "n_step_gru",
+    "n_step_lstm",
+    "n_step_rnn",
 ]

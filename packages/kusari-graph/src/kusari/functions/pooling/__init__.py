@@ -8,10 +8,16 @@ from .average_pooling_2d import average_pooling_2d as average_pooling_2d
 from .average_pooling_nd import average_pooling_nd as average_pooling_nd
 from .max_pooling_2d import max_pooling_2d as max_pooling_2d
 from .max_pooling_nd import max_pooling_nd as max_pooling_nd
+from .unpooling_2d import unpooling_2d as unpooling_2d
+from .unpooling_nd import unpooling_nd as unpooling_nd
+from .upsampling_2d import upsampling_2d as upsampling_2d
 
 __all__ = [
     "average_pooling_2d",
     "average_pooling_nd",
     "max_pooling_2d",
     "max_pooling_nd",
+    "unpooling_2d",
+    "unpooling_nd",
+    "upsampling_2d",
 ]

@@ -135,9 +135,10 @@ def window_sum(
     stride: Sequence[int],
     pad: Sequence[int],
     pad_value: float = 0.0,
+    cover_all: bool = False,
 ) -> Array:
     """The sum of every window (the padding counts as ``pad_value``)."""
-    col = _conv_utils.im2col(x, ksize, stride, pad, pad_value=pad_value)
+    col = _conv_utils.im2col(x, ksize, stride, pad, cover_all=cover_all, pad_value=pad_value)
     xp = get_array_module(x)
     whole = (slice(None), slice(None))
     positions = window_positions(ksize)
