@@ -46,6 +46,8 @@ from .math.add import add as add
 from .math.cos import cos as cos
 from .math.div import div as div
 from .math.exp import exp as exp
+from .math.floordiv import floordiv as _floordiv
+from .math.floordiv import rfloordiv as _rfloordiv
 from .math.identity import identity as identity
 from .math.log import log as log
 from .math.matmul import matmul as matmul
@@ -66,6 +68,7 @@ __all__ = [
     "__version__",
     # activation
     *activation.__all__,
+    *activation.__all__,
     # array
     *array.__all__,
     # connection
@@ -74,9 +77,12 @@ __all__ = [
     *loss.__all__,
     # math
     *math.__all__,
+    *math.__all__,
     # evaluation
     *evaluation.__all__,
+    *evaluation.__all__,
     # noise
+    *noise.__all__,
     *noise.__all__,
     # pooling
     *pooling.__all__,
@@ -84,6 +90,8 @@ __all__ = [
 
 _operators = _arithmetic.operators()
 _operators["__getitem__"] = _getitem
+_operators["__floordiv__"] = _floordiv
+_operators["__rfloordiv__"] = _rfloordiv
 _variable_module.install_variable_methods(
     reshape=reshape,
     transpose=transpose,

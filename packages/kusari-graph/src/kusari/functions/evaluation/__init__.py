@@ -10,8 +10,18 @@ Example:
 
 from .accuracy import accuracy as accuracy
 from .binary_accuracy import binary_accuracy as binary_accuracy
+from .classification_summary import classification_summary as classification_summary
+from .classification_summary import f1_score as f1_score
+from .classification_summary import precision as precision
+from .classification_summary import recall as recall
+from .r2_score import r2_score as r2_score
 
 __all__ = [
     "accuracy",
     "binary_accuracy",
+    "classification_summary",
+    "f1_score",
+    "precision",
+    "r2_score",
+    "recall",
 ]

@@ -23,14 +23,44 @@ Example:
 from .. import array as _array  # noqa: F401
 from .absolute import absolute as absolute
 from .add import add as add
+from .arccos import arccos as arccos
+from .arcsin import arcsin as arcsin
+from .arctan import arctan as arctan
+from .arctan2 import arctan2 as arctan2
+from .arctanh import arctanh as arctanh
 from .argmax import argmax as argmax
 from .argmin import argmin as argmin
+from .average import average as average
+from .batch_l2_norm_squared import batch_l2_norm_squared as batch_l2_norm_squared
+from .batch_matmul import batch_matmul as batch_matmul
+from .bias import bias as bias
+from .ceil import ceil as ceil
 from .clip import clip as clip
 from .cos import cos as cos
+from .cosh import cosh as cosh
+from .cumprod import cumprod as cumprod
+from .cumsum import cumsum as cumsum
+from .det import batch_det as batch_det
+from .det import det as det
 from .div import div as div
+from .einsum import einsum as einsum
+from .erf import erf as erf
+from .erfc import erfc as erfc
+from .erfinv import erfinv as erfinv
 from .exp import exp as exp
+from .expm1 import expm1 as expm1
+from .fix import fix as fix
+from .floor import floor as floor
+from .floordiv import floordiv as floordiv
+from .fmod import fmod as fmod
 from .identity import identity as identity
+from .inv import batch_inv as batch_inv
+from .inv import inv as inv
+from .linear_interpolate import linear_interpolate as linear_interpolate
 from .log import log as log
+from .log1p import log1p as log1p
+from .log2 import log2 as log2
+from .log10 import log10 as log10
 from .logsumexp import logsumexp as logsumexp
 from .matmul import matmul as matmul
 from .max import max as max
@@ -41,25 +71,62 @@ from .minimum import minimum as minimum
 from .mul import mul as mul
 from .neg import neg as neg
 from .pow import power as power
+from .prod import prod as prod
 from .rsqrt import rsqrt as rsqrt
+from .scale import scale as scale
+from .sign import sign as sign
 from .sin import sin as sin
+from .sinh import sinh as sinh
 from .sqrt import sqrt as sqrt
 from .square import square as square
+from .squared_difference import squared_difference as squared_difference
 from .sub import sub as sub
 from .sum import sum as sum
 from .sum_to import sum_to as sum_to
+from .tan import tan as tan
+from .tensordot import tensordot as tensordot
 
 __all__ = [
     "absolute",
     "add",
+    "arccos",
+    "arcsin",
+    "arctan",
+    "arctan2",
+    "arctanh",
     "argmax",
     "argmin",
+    "average",
+    "batch_det",
+    "batch_inv",
+    "batch_l2_norm_squared",
+    "batch_matmul",
+    "bias",
+    "ceil",
     "clip",
     "cos",
+    "cosh",
+    "cumprod",
+    "cumsum",
+    "det",
     "div",
+    "einsum",
+    "erf",
+    "erfc",
+    "erfinv",
     "exp",
+    "expm1",
+    "fix",
+    "floor",
+    "floordiv",
+    "fmod",
     "identity",
+    "inv",
+    "linear_interpolate",
     "log",
+    "log10",
+    "log1p",
+    "log2",
     "logsumexp",
     "matmul",
     "max",
@@ -70,11 +137,18 @@ __all__ = [
     "mul",
     "neg",
     "power",
+    "prod",
     "rsqrt",
+    "scale",
+    "sign",
     "sin",
+    "sinh",
     "sqrt",
     "square",
+    "squared_difference",
     "sub",
     "sum",
     "sum_to",
+    "tan",
+    "tensordot",
 ]

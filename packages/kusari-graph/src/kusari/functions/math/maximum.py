@@ -12,7 +12,7 @@ from .. import _utils
 from . import _helpers
 from .sum_to import sum_to
 
-__all__ = ["Maximum", "maximum"]
+__all__ = ["Maximum", "input_shape", "maximum", "select_grad_arrays", "select_grads"]
 
 
 @final
@@ -50,7 +50,8 @@ class Maximum(FunctionNode):
         return select_grad_arrays(self, target_input_indexes, gy, self._first())
 
 
-def _shape(node: FunctionNode, index: int) -> tuple[int, ...]:
+def input_shape(node: FunctionNode, index: int) -> tuple[int, ...]:
+    """The shape of input ``index`` of an applied node."""
     shape = node.inputs[index].shape
     assert shape is not None
     return shape
@@ -64,7 +65,7 @@ def select_grads(
     result: list[Variable | None] = []
     for i in indexes:
         g = gy * mask if i == 0 else gy * (1 - mask)
-        result.append(sum_to(g, _shape(node, i)))
+        result.append(sum_to(g, input_shape(node, i)))
     return tuple(result)
 
 
@@ -75,7 +76,7 @@ def select_grad_arrays(
     result: list[Array | None] = []
     for i in indexes:
         g = gy * first if i == 0 else gy * ~first
-        result.append(_utils.sum_to_array(g, _shape(node, i)))
+        result.append(_utils.sum_to_array(g, input_shape(node, i)))
     return tuple(result)
 
 

@@ -15,8 +15,14 @@ Example:
 
 from .dropout import dropout as dropout
 from .gaussian import gaussian as gaussian
+from .gumbel_softmax import gumbel_softmax as gumbel_softmax
+from .simplified_dropconnect import simplified_dropconnect as simplified_dropconnect
+from .zoneout import zoneout as zoneout
 
 __all__ = [
     "dropout",
     "gaussian",
+    "gumbel_softmax",
+    "simplified_dropconnect",
+    "zoneout",
 ]
