@@ -68,7 +68,6 @@ __all__ = [
     "__version__",
     # activation
     *activation.__all__,
-    *activation.__all__,
     # array
     *array.__all__,
     # connection
@@ -77,12 +76,9 @@ __all__ = [
     *loss.__all__,
     # math
     *math.__all__,
-    *math.__all__,
     # evaluation
     *evaluation.__all__,
-    *evaluation.__all__,
     # noise
-    *noise.__all__,
     *noise.__all__,
     # pooling
     *pooling.__all__,
