@@ -15,7 +15,6 @@ from typing import Any
 import numpy
 import numpy.typing as npt
 
-import kusari.functions as F
 from kusari.graph import Variable
 from kusari.graph import gradient_check as gc
 
@@ -104,23 +103,6 @@ def assert_forward(
     )
 
 
-def _lift_scalars(fn: Fn, inputs: list[npt.NDArray[Any]]) -> tuple[Fn, list[npt.NDArray[Any]]]:
-    """Pass 0-d inputs and outputs as shape ``(1,)``, reshaping them inside ``fn``.
-
-    ``check_backward`` cannot perturb 0-d arrays (the perturbed value becomes a NumPy
-    scalar, which a Variable rejects), so the 0-d cases are checked through a reshape.
-    """
-    scalar = [x.ndim == 0 for x in inputs]
-
-    def lifted(*xs: Variable) -> Any:
-        ys = fn(*[F.reshape(x, ()) if s else x for x, s in zip(xs, scalar, strict=True)])
-        if isinstance(ys, Variable):
-            return F.reshape(ys, (1,)) if ys.ndim == 0 else ys
-        return tuple(F.reshape(y, (1,)) if y.ndim == 0 else y for y in ys)
-
-    return lifted, [x.reshape(1) if s else x for x, s in zip(inputs, scalar, strict=True)]
-
-
 def _output_shapes(fn: Fn, inputs: Sequence[npt.NDArray[Any]]) -> list[tuple[int, ...]]:
     outputs = fn(*[Variable(x) for x in inputs])
     if isinstance(outputs, Variable):
@@ -142,7 +124,7 @@ def check_grads(
 ) -> None:
     """Run ``check_backward`` (and ``check_double_backward``) on float64 ``inputs``."""
     rng = numpy.random.default_rng(seed)
-    fn, inputs = _lift_scalars(fn, [numpy.asarray(x) for x in inputs])
+    inputs = [numpy.asarray(x) for x in inputs]
     gys = [
         numpy.asarray(rng.uniform(-1, 1, s), inputs[0].dtype) for s in _output_shapes(fn, inputs)
     ]
@@ -180,7 +162,7 @@ def check_grads_float16(
 ) -> None:
     """A loose first-order check of a float16 computation (numerical side in float64)."""
     rng = numpy.random.default_rng(seed)
-    fn, inputs = _lift_scalars(fn, [numpy.asarray(x) for x in inputs])
+    inputs = [numpy.asarray(x) for x in inputs]
     gys = [numpy.asarray(rng.uniform(-1, 1, s), numpy.float16) for s in _output_shapes(fn, inputs)]
     tol = gc.default_tolerance(numpy.float16)
     gc.check_backward(

@@ -6,11 +6,16 @@ from typing import final
 
 import numpy
 
-from kusari.devices import Array
+from kusari.devices import Array, kernels
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import InputSpec
 
 from .. import _utils
+
+# On NumPy the fused kernel (one pass, in place) beats the three-ufunc expression from
+# about 32k elements (1.2-2x at 64k); below that its call overhead dominates.  On CuPy it
+# is one launch instead of three, always.
+_FUSED_MIN_SIZE = 32768
 
 __all__ = ["Tanh", "tanh"]
 
@@ -41,7 +46,10 @@ class Tanh(FunctionNode):
         gy = grad_outputs[0]
         assert gy is not None
         y = self.output_data[0]
-        return (gy * (1 - y * y),)  # type: ignore[operator]
+        assert y is not None
+        if (type(y) is not numpy.ndarray or y.size >= _FUSED_MIN_SIZE) and gy.dtype == y.dtype:
+            return (kernels.tanh_grad(y, gy),)
+        return (gy * (1 - y * y),)
 
 
 def tanh(x: VariableOrArray) -> Variable:
