@@ -97,7 +97,10 @@ class MultiNodeUpdate:
                     "lossfun must return a kusari.graph.Variable (something with a "
                     f"backward method), got {type(loss).__name__}"
                 )
-            target.cleargrads()
+            if getattr(optimizer, "_use_cleargrads", True):
+                target.cleargrads()
+            else:  # GradientMethod.use_cleargrads(False), deprecated
+                target.zerograds()
             backward(loss_scale=optimizer.loss_scale)
             del loss, backward
         if self._synced is None or self._synced != _layout(target):
