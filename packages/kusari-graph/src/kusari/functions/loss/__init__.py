@@ -18,13 +18,19 @@ Example:
 
 from .absolute_error import absolute_error as absolute_error
 from .bernoulli_nll import bernoulli_nll as bernoulli_nll
+from .black_out import black_out as black_out
 from .contrastive import contrastive as contrastive
+from .crf1d import argmax_crf1d as argmax_crf1d
+from .crf1d import crf1d as crf1d
+from .cross_covariance import cross_covariance as cross_covariance
+from .decov import decov as decov
 from .gaussian_kl_divergence import gaussian_kl_divergence as gaussian_kl_divergence
 from .gaussian_nll import gaussian_nll as gaussian_nll
 from .hinge import hinge as hinge
 from .huber_loss import huber_loss as huber_loss
 from .mean_absolute_error import mean_absolute_error as mean_absolute_error
 from .mean_squared_error import mean_squared_error as mean_squared_error
+from .negative_sampling import negative_sampling as negative_sampling
 from .sigmoid_cross_entropy import sigmoid_cross_entropy as sigmoid_cross_entropy
 from .softmax_cross_entropy import softmax_cross_entropy as softmax_cross_entropy
 from .squared_error import squared_error as squared_error
@@ -32,14 +38,20 @@ from .triplet import triplet as triplet
 
 __all__ = [
     "absolute_error",
+    "argmax_crf1d",
     "bernoulli_nll",
+    "black_out",
     "contrastive",
+    "crf1d",
+    "cross_covariance",
+    "decov",
     "gaussian_kl_divergence",
     "gaussian_nll",
     "hinge",
     "huber_loss",
     "mean_absolute_error",
     "mean_squared_error",
+    "negative_sampling",
     "sigmoid_cross_entropy",
     "softmax_cross_entropy",
     "squared_error",
