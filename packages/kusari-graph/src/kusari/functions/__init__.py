@@ -23,9 +23,19 @@ Example:
 from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
-from . import activation, array, connection, evaluation, loss, math, noise, pooling
+from . import (
+    activation,
+    array,
+    connection,
+    evaluation,
+    loss,
+    math,
+    noise,
+    normalization,
+    pooling,
+    util,
+)
 from .activation import *  # noqa: F403
-from . import normalization, util
 from .activation.relu import relu as relu
 from .activation.sigmoid import sigmoid as sigmoid
 from .activation.tanh import tanh as tanh
@@ -57,12 +67,12 @@ from .math.neg import neg as neg
 from .math.pow import power as power
 from .math.sin import sin as sin
 from .math.sub import sub as sub
-from .math.sum import sum as sum  # noqa: A004
+from .math.sum import sum as sum
 from .math.sum_to import sum_to as sum_to
-from .normalization import *  # noqa: F403
-from .util import *  # noqa: F403
 from .noise import *  # noqa: F403
+from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
+from .util import *  # noqa: F403
 
 __all__ = [
     "__version__",
@@ -76,12 +86,16 @@ __all__ = [
     *loss.__all__,
     # math
     *math.__all__,
-    # evaluation
-    *evaluation.__all__,
     # noise
     *noise.__all__,
+    # evaluation
+    *evaluation.__all__,
     # pooling
     *pooling.__all__,
+    # normalization
+    *normalization.__all__,
+    # util
+    *util.__all__,
 ]
 
 _operators = _arithmetic.operators()
