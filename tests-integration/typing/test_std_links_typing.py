@@ -64,3 +64,18 @@ def test_attributes() -> None:
     assert_type(loss, Variable)
     assert_type(model.accuracy, Variable | None)
     assert_type(L.BatchNormalization(3).avg_mean, npt.NDArray[Any] | None)
+
+
+def test_more_links() -> None:
+    x = numpy.ones((2, 3), numpy.float32)
+    assert_type(L.StatelessGRU(3, 4)(numpy.zeros((2, 4), numpy.float32), x), Variable)
+    assert_type(L.StatefulGRU(3, 4)(x), Variable)
+    assert_type(L.Bilinear(3, 3, 2)(x, x), Variable)
+    assert_type(L.Highway(3)(x), Variable)
+    assert_type(L.LayerNormalization(3)(x), Variable)
+    assert_type(L.PReLU()(x), Variable)
+    hy, cy, ys = L.NStepLSTM(1, 3, 4, 0.0)(None, None, [x])
+    assert_type(cy, Variable)
+    assert_type(hy, Variable)
+    assert_type(ys, list[Variable])
+    assert_type(L.NStepGRU(1, 3, 4, 0.0)(None, [x]), tuple[Variable, list[Variable]])

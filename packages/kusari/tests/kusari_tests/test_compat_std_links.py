@@ -60,6 +60,14 @@ def test_chainer_links_names(chainer: types.ModuleType) -> None:
         assert getattr(L, name) is getattr(links, name)
     assert L.Classifier is links.Classifier
     assert L.Parameter is links.ParameterLink
+    for name in ("NStepLSTM", "GRU", "StatelessGRU", "LayerNormalization", "Highway"):
+        assert getattr(L, name) is getattr(links, name)
+    import chainer.functions as F
+
+    import kusari.functions
+
+    for name in ("batch_normalization", "fixed_batch_normalization", "forget", "normalize"):
+        assert getattr(F, name) is getattr(kusari.functions, name)
 
 
 def test_loads_a_model_saved_by_chainer(chainer: types.ModuleType) -> None:

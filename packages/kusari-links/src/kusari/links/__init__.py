@@ -46,26 +46,44 @@ from ._sequential import Layer as Layer
 from ._sequential import Sequential as Sequential
 
 # The standard links (Chainer's chainer.links), imported after the base classes they use.
-from .connection.convolution_2d import Convolution2D as Convolution2D
-from .connection.convolution_2d import DilatedConvolution2D as DilatedConvolution2D
-from .connection.convolution_nd import Convolution1D as Convolution1D
-from .connection.convolution_nd import Convolution3D as Convolution3D
-from .connection.convolution_nd import ConvolutionND as ConvolutionND
-from .connection.deconvolution import Deconvolution1D as Deconvolution1D
-from .connection.deconvolution import Deconvolution2D as Deconvolution2D
-from .connection.deconvolution import Deconvolution3D as Deconvolution3D
-from .connection.deconvolution import DeconvolutionND as DeconvolutionND
-from .connection.depthwise_convolution_2d import (
-    DepthwiseConvolution2D as DepthwiseConvolution2D,
-)
-from .connection.embed_id import EmbedID as EmbedID
-from .connection.linear import Linear as Linear
-from .model.classifier import Classifier as Classifier
-from .normalization.batch_normalization import (
-    BatchNormalization as BatchNormalization,
-)
-from .rnn.lstm import LSTM as LSTM
-from .rnn.lstm import StatelessLSTM as StatelessLSTM
+from .activation import Maxout as Maxout
+from .activation import PReLU as PReLU
+from .connection import Bias as Bias
+from .connection import Bilinear as Bilinear
+from .connection import Convolution1D as Convolution1D
+from .connection import Convolution2D as Convolution2D
+from .connection import Convolution3D as Convolution3D
+from .connection import ConvolutionND as ConvolutionND
+from .connection import Deconvolution1D as Deconvolution1D
+from .connection import Deconvolution2D as Deconvolution2D
+from .connection import Deconvolution3D as Deconvolution3D
+from .connection import DeconvolutionND as DeconvolutionND
+from .connection import DepthwiseConvolution2D as DepthwiseConvolution2D
+from .connection import DilatedConvolution2D as DilatedConvolution2D
+from .connection import EmbedID as EmbedID
+from .connection import Highway as Highway
+from .connection import Inception as Inception
+from .connection import Linear as Linear
+from .connection import MLPConvolution2D as MLPConvolution2D
+from .connection import Scale as Scale
+from .model import Classifier as Classifier
+from .normalization import BatchNormalization as BatchNormalization
+from .normalization import BatchRenormalization as BatchRenormalization
+from .normalization import GroupNormalization as GroupNormalization
+from .normalization import LayerNormalization as LayerNormalization
+from .rnn import GRU as GRU
+from .rnn import LSTM as LSTM
+from .rnn import NStepBiGRU as NStepBiGRU
+from .rnn import NStepBiLSTM as NStepBiLSTM
+from .rnn import NStepBiRNNReLU as NStepBiRNNReLU
+from .rnn import NStepBiRNNTanh as NStepBiRNNTanh
+from .rnn import NStepGRU as NStepGRU
+from .rnn import NStepLSTM as NStepLSTM
+from .rnn import NStepRNNReLU as NStepRNNReLU
+from .rnn import NStepRNNTanh as NStepRNNTanh
+from .rnn import StatefulGRU as StatefulGRU
+from .rnn import StatelessGRU as StatelessGRU
+from .rnn import StatelessLSTM as StatelessLSTM
 
 __all__ = [
     "__version__",
@@ -84,20 +102,42 @@ __all__ = [
     "ForwardPostprocessArgs",
     "get_link_hooks",
     # standard links
-    "Linear",
+    "Maxout",
+    "PReLU",
+    "Bias",
+    "Bilinear",
     "Convolution1D",
     "Convolution2D",
     "Convolution3D",
     "ConvolutionND",
-    "DilatedConvolution2D",
-    "DepthwiseConvolution2D",
     "Deconvolution1D",
     "Deconvolution2D",
     "Deconvolution3D",
     "DeconvolutionND",
+    "DepthwiseConvolution2D",
+    "DilatedConvolution2D",
     "EmbedID",
-    "BatchNormalization",
-    "LSTM",
-    "StatelessLSTM",
+    "Highway",
+    "Inception",
+    "Linear",
+    "MLPConvolution2D",
+    "Scale",
     "Classifier",
+    "BatchNormalization",
+    "BatchRenormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+    "GRU",
+    "LSTM",
+    "NStepBiGRU",
+    "NStepBiLSTM",
+    "NStepBiRNNReLU",
+    "NStepBiRNNTanh",
+    "NStepGRU",
+    "NStepLSTM",
+    "NStepRNNReLU",
+    "NStepRNNTanh",
+    "StatefulGRU",
+    "StatelessGRU",
+    "StatelessLSTM",
 ]

@@ -1,5 +1,8 @@
-"""Learnable connections: fully connected, convolution and embedding links."""
+"""Learnable connections: fully connected, convolution, embedding and composite links."""
 
+from .bias_scale import Bias as Bias
+from .bias_scale import Scale as Scale
+from .bilinear import Bilinear as Bilinear
 from .convolution_2d import Convolution2D as Convolution2D
 from .convolution_2d import DilatedConvolution2D as DilatedConvolution2D
 from .convolution_nd import Convolution1D as Convolution1D
@@ -11,9 +14,14 @@ from .deconvolution import Deconvolution3D as Deconvolution3D
 from .deconvolution import DeconvolutionND as DeconvolutionND
 from .depthwise_convolution_2d import DepthwiseConvolution2D as DepthwiseConvolution2D
 from .embed_id import EmbedID as EmbedID
+from .highway import Highway as Highway
+from .inception import Inception as Inception
 from .linear import Linear as Linear
+from .mlp_convolution_2d import MLPConvolution2D as MLPConvolution2D
 
 __all__ = [
+    "Bias",
+    "Bilinear",
     "Convolution1D",
     "Convolution2D",
     "Convolution3D",
@@ -25,5 +33,9 @@ __all__ = [
     "DepthwiseConvolution2D",
     "DilatedConvolution2D",
     "EmbedID",
+    "Highway",
+    "Inception",
     "Linear",
+    "MLPConvolution2D",
+    "Scale",
 ]

@@ -1,5 +1,13 @@
 """Normalization links with learnable parameters and running statistics."""
 
 from .batch_normalization import BatchNormalization as BatchNormalization
+from .batch_renormalization import BatchRenormalization as BatchRenormalization
+from .layer_normalization import GroupNormalization as GroupNormalization
+from .layer_normalization import LayerNormalization as LayerNormalization
 
-__all__ = ["BatchNormalization"]
+__all__ = [
+    "BatchNormalization",
+    "BatchRenormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+]
