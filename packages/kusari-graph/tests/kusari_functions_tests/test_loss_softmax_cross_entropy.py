@@ -332,3 +332,15 @@ def test_gpu(double: bool) -> None:
         lambda v, labels: F.softmax_cross_entropy(v, labels, enable_double_backprop=double),
         [x, t],
     )
+
+
+@gpu
+@pytest.mark.parametrize("double", [False, True])
+def test_gpu_with_a_numpy_class_weight(double: bool) -> None:
+    weight = numpy.array([0.5, 2.0, 1.0], numpy.float32)
+    check_on_gpu(
+        lambda v, labels: F.softmax_cross_entropy(
+            v, labels, class_weight=weight, enable_double_backprop=double
+        ),
+        [uniform(0, (4, 3), numpy.float32), _labels((4,), 3)],
+    )

@@ -99,7 +99,8 @@ class SoftmaxCrossEntropy(FunctionNode):
             return None
         xp = _shape_check.xp_of(t)
         valid = t != self.ignore_label
-        return cw.astype(dtype, copy=False)[xp.where(valid, t, 0)] * valid  # type: ignore[no-any-return]
+        weights = xp.asarray(cw, dtype=dtype)  # on the labels' device
+        return weights[xp.where(valid, t, 0)] * valid  # type: ignore[no-any-return]
 
     def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
         """The per-element losses, reduced (``x`` and ``t`` are retained for backward)."""
@@ -243,7 +244,7 @@ def _hard_target_composed(
     log_y = log_softmax(x, axis=1)
     if class_weight is not None:
         shape = (1, n_classes) + (1,) * (x_array.ndim - 2)
-        log_y = log_y * class_weight.reshape(shape)
+        log_y = log_y * xp.asarray(class_weight).reshape(shape)
     labels = t.reshape(-1)
     valid = labels != ignore_label
     picked = select_item(_class_axis_last(log_y), xp.where(valid, labels, 0))
