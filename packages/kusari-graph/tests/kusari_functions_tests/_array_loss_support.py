@@ -16,7 +16,6 @@ import numpy
 import numpy.typing as npt
 import pytest
 
-import kusari.functions as F
 from kusari.devices import cuda
 from kusari.graph import Variable, backward
 from kusari.graph import gradient_check as gc
@@ -71,26 +70,6 @@ def assert_forward(y: object, expected: npt.ArrayLike, dtype: Any, *, scale: flo
     )
 
 
-def _lift_scalars(
-    fn: Callable[..., Any], inputs: Sequence[Arr]
-) -> tuple[Callable[..., Any], list[Arr]]:
-    """Give 0-d inputs and outputs the shape ``(1,)``, reshaping them back inside ``fn``.
-
-    The gradient checks perturb inputs with array arithmetic, which turns a 0-d array
-    into a NumPy scalar that a Variable does not accept.
-    """
-    shapes = [x.shape for x in inputs]
-    if all(shapes) and all(y.ndim for y in as_tuple(fn(*[Variable(x) for x in inputs]))):
-        return fn, list(inputs)
-
-    def lifted(*xs: Variable) -> Any:
-        args = [F.reshape(x, ()) if s == () else x for x, s in zip(xs, shapes, strict=True)]
-        ys = tuple(F.reshape(y, (1,)) if y.ndim == 0 else y for y in as_tuple(fn(*args)))
-        return ys[0] if len(ys) == 1 else ys
-
-    return lifted, [x.reshape(1) if x.ndim == 0 else x for x in inputs]
-
-
 def _random_output_grads(fn: Callable[..., Any], inputs: Sequence[Arr], rng: Any) -> list[Arr]:
     ys = as_tuple(fn(*[Variable(x) if x.dtype.kind == "f" else x for x in inputs]))
     return [numpy.asarray(rng.uniform(-1, 1, y.shape)).astype(y.dtype) for y in ys]
@@ -111,7 +90,7 @@ def check_grads(
     that are not floating point get no gradient.
     """
     rng = numpy.random.default_rng(seed)
-    fn, inputs = _lift_scalars(fn, [numpy.asarray(x) for x in inputs])
+    inputs = [numpy.asarray(x) for x in inputs]
     gys = _random_output_grads(fn, inputs, rng)
     gc.check_backward(fn, tuple(inputs), tuple(gys), atol=atol, rtol=rtol)
     if not double:
@@ -126,7 +105,7 @@ def check_grads(
 def check_grads_float16(fn: Callable[..., Any], inputs: Sequence[Arr], *, seed: int = 0) -> None:
     """A loose first-order check of a float16 computation (numerical side in float64)."""
     rng = numpy.random.default_rng(seed)
-    fn, inputs = _lift_scalars(fn, [numpy.asarray(x) for x in inputs])
+    inputs = [numpy.asarray(x) for x in inputs]
     gys = _random_output_grads(fn, inputs, rng)
     tol = gc.default_tolerance(numpy.float16)
     gc.check_backward(
