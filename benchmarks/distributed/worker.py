@@ -81,6 +81,20 @@ def train_steps(args: argparse.Namespace) -> dict[str, Any]:
         if i >= args.warmup:
             steps.append(elapsed)
     comm_per_step = comm_seconds[args.warmup :]
+    # allreduce_grad alone (processes in step): packing + layout check + reduction + unpacking
+    alone: list[float] = []
+    for _ in range(20):
+        comm.mpi_comm.Barrier()
+        start = time.perf_counter()
+        original(model, False)
+        alone.append(comm.mpi_comm.allreduce(time.perf_counter() - start, op=_max()))
+    raw_buffer = numpy.ones(int(n_params), numpy.float32)
+    raw: list[float] = []
+    for _ in range(20):
+        comm.mpi_comm.Barrier()
+        start = time.perf_counter()
+        comm._allreduce_buffer(raw_buffer)
+        raw.append(comm.mpi_comm.allreduce(time.perf_counter() - start, op=_max()))
     step = statistics.median(steps)
     return {
         "processes": comm.size,
@@ -90,6 +104,8 @@ def train_steps(args: argparse.Namespace) -> dict[str, Any]:
         "step_ms": 1e3 * step,
         "step_ms_min": 1e3 * min(steps),
         "allreduce_grad_ms": 1e3 * statistics.median(comm_per_step),
+        "allreduce_grad_alone_ms": 1e3 * statistics.median(alone),
+        "raw_allreduce_ms": 1e3 * statistics.median(raw),
         "examples_per_s": args.batch * comm.size / step,
     }
 

@@ -179,8 +179,7 @@ class CommunicatorBase:
             buffer = self._buffer(bucket, entries)
             bucket.pack(entries, buffer)
             self._allreduce_buffer(buffer)
-            buffer *= scale
-            bucket.unpack_grads(entries, buffer)
+            bucket.unpack_grads(entries, buffer, scale)
 
     def multi_node_mean_grad(self, model: Link, zero_fill: bool = False) -> None:
         """The same as :meth:`allreduce_grad` (ChainerMN 7's name for it)."""
@@ -511,8 +510,7 @@ class PendingGradMean:
             )
         scale = 1.0 / self._comm.size
         for bucket, buffer in zip(self._plan.buckets, self._buffers, strict=True):
-            buffer *= scale
-            bucket.unpack_grads(entries, buffer)
+            bucket.unpack_grads(entries, buffer, scale)
 
 
 class MpiCommunicator(CommunicatorBase):

@@ -52,15 +52,18 @@ class Bucket:
         for index, start, stop in self.slots:
             buffer[start:stop] = entries[index][2].reshape(-1)
 
-    def unpack_grads(self, entries: Sequence[Entry], buffer: Array) -> None:
-        """Write ``buffer`` back into the gradients, in place where they are writable."""
+    def unpack_grads(self, entries: Sequence[Entry], buffer: Array, scale: float) -> None:
+        """Write ``buffer * scale`` into the gradients, in place where they are writable.
+
+        Scaling while copying reads and writes every element once instead of twice.
+        """
         for index, start, stop in self.slots:
             _, param, grad = entries[index]
             piece = buffer[start:stop].reshape(grad.shape)
             if grad.flags.writeable or param is None:
-                get_array_module(grad).copyto(grad, piece, casting="same_kind")
+                get_array_module(grad).multiply(piece, scale, out=grad, casting="same_kind")
             else:  # e.g. a broadcast view handed out by backward
-                param.grad = piece.astype(grad.dtype, copy=True)
+                param.grad = (piece * scale).astype(grad.dtype, copy=False)
 
     def unpack_data(self, entries: Sequence[Entry], buffer: Array) -> None:
         """Write ``buffer`` back into the parameters' data arrays, in place."""
