@@ -23,7 +23,7 @@ Example:
 from kusari.graph import _variable as _variable_module
 from kusari.graph.__about__ import __version__ as __version__
 
-from . import (, activation, evaluation, math, noise
+from . import (
     activation,
     array,
     connection,
