@@ -13,6 +13,8 @@ Sessions:
                  checks imports, py.typed, the namespace and the versions.
     docs         Sphinx (-W) and its doctests.
     ci           exactly what .ci/run runs: all of the above, on every installed Python.
+    demo         (not run by default; the README's first command) examples/demo.py: two
+                 digit classifiers trained, saved, reloaded and plotted into demo-output/.
     bench        (not run by default) the benchmark suite of benchmarks/: kusari against
                  Chainer 7.8.1 (own venv) and PyTorch; ``nox -s bench -- --quick``.
 """
@@ -63,6 +65,10 @@ PACKAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # that pip alone can install.
 INSTALL_EXTRAS: dict[str, str] = {"kusari-distributed": "[mpich]"}
 
+# What the demo and the examples need on top of the packages: tqdm, matplotlib and
+# scikit-learn (whose bundled digits they train on).
+EXAMPLE_EXTRAS = "[progress,plot,datasets]"
+
 TEST_REQUIREMENTS = ["pytest>=8.3"]
 TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0"]
 DOCS_REQUIREMENTS = ["sphinx>=8", "furo", "myst-parser>=4"]
@@ -80,6 +86,12 @@ def _package_dir(name: str) -> str:
 def _with_siblings(name: str) -> list[str]:
     siblings, _ = PACKAGES[name]
     return [_package_dir(dep) + INSTALL_EXTRAS.get(dep, "") for dep in (*siblings, name)]
+
+
+def _with_example_extras(name: str) -> list[str]:
+    """``_with_siblings(name)``, with kusari-training's extras that the examples need."""
+    training = _package_dir("kusari-training")
+    return [p + EXAMPLE_EXTRAS if p == training else p for p in _with_siblings(name)]
 
 
 def _existing_modules(name: str) -> list[str]:
@@ -138,9 +150,35 @@ def tests(session: nox.Session, package: str) -> None:
 @nox.session(python=PYTHONS[0])
 def integration(session: nox.Session) -> None:
     """Every package together: tests-integration/ (cross-package and Chainer-style code)."""
-    session.install(*_with_siblings("kusari"), *TEST_REQUIREMENTS)
+    session.install(*_with_example_extras("kusari"), *TEST_REQUIREMENTS)
     session.env["KUSARI_REQUIRE_MPI"] = "1"
+    # The examples' smoke runs (test_examples.py) fail, not skip, without their extras.
+    session.env["KUSARI_REQUIRE_EXTRAS"] = "1"
     _pytest(session, str(ROOT / "tests-integration"), "-p", "no:cacheprovider")
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """The README's first command: train, save, reload and plot the demo models.
+
+    Runs examples/demo.py with the Python that runs nox, with CuPy added when
+    ``nvidia-smi`` shows a CUDA driver.  Arguments after ``--`` go to the script
+    (``nox -s demo -- --epochs 5``, ``-- --device @numpy``, ``-- --smoke``).
+    """
+    session.install(*_with_example_extras("kusari-training"))
+    if shutil.which("nvidia-smi") is not None:
+        # A CUDA driver is there: with CuPy the demo picks the GPU by itself.
+        try:
+            session.install(f"{_package_dir('kusari-devices')}[cuda12]")
+        except nox.command.CommandFailed:
+            session.warn("could not install CuPy; the demo runs on the CPU")
+    session.run(
+        "python",
+        str(ROOT / "examples" / "demo.py"),
+        "--out",
+        str(ROOT / "demo-output"),
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHONS[0])
