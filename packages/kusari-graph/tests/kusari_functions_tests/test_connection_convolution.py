@@ -300,3 +300,42 @@ def test_gpu_matches_cpu() -> None:
     numpy.testing.assert_allclose(cupy.asnumpy(data(y_gpu)), data(y_cpu), rtol=1e-4, atol=1e-5)
     for c, g in zip(cpu, gpu, strict=True):
         numpy.testing.assert_allclose(cupy.asnumpy(grad(g)), grad(c), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("size", "ksize", "pad", "dilate", "groups"),
+    [
+        ((9,), (3,), (1,), (2,), 1),
+        ((6, 5), (3, 3), (1, 1), (1, 1), 1),
+        ((6, 5), (3, 2), (2, 0), (2, 1), 2),
+        ((4, 3, 5), (2, 2, 3), (1, 0, 1), (1, 2, 1), 1),
+    ],
+)
+def test_stride_one_input_gradient_paths_agree(
+    size: tuple[int, ...],
+    ksize: tuple[int, ...],
+    pad: tuple[int, ...],
+    dilate: tuple[int, ...],
+    groups: int,
+) -> None:
+    # conv_grad_x takes a contiguous-runs col2im for stride 1 when the filter is large
+    # relative to the output channels; both layouts must give the reference gradient.
+    from kusari.functions.connection import _conv_arrays
+
+    rng = numpy.random.default_rng(11)
+    nd = len(size)
+    W = rng.uniform(-1, 1, (2 * groups, 3, *ksize))
+    out = tuple(
+        n + 2 * p - (k - 1) * d for n, k, p, d in zip(size, ksize, pad, dilate, strict=True)
+    )
+    gy = rng.uniform(-1, 1, (2, 2 * groups, *out))
+    flat = _conv_arrays._grad_x_flat(gy, W, size, pad, dilate, groups)
+    gcol = _conv_arrays._gemm_transposed(W, gy.reshape(2, 2 * groups, -1), groups)
+    gcol = gcol.reshape((2, 3 * groups, *ksize, *out))
+    loop = _conv_utils.col2im(gcol, (1,) * nd, pad, size, dilate)
+    numpy.testing.assert_allclose(flat, loop, rtol=1e-12, atol=1e-12)
+    assert flat.flags.c_contiguous
+    x = rng.uniform(-1, 1, (2, 3 * groups, *size))
+    # <conv(x), gy> == <x, gx>: the flat path is the adjoint of the forward convolution.
+    y = conv_reference(x, W, None, (1,) * nd, pad, dilate, groups)
+    numpy.testing.assert_allclose((y * gy).sum(), (x * flat).sum(), rtol=1e-10)
