@@ -48,6 +48,7 @@ from ._sequential import Sequential as Sequential
 # The standard links (Chainer's chainer.links), imported after the base classes they use.
 from .activation import Maxout as Maxout
 from .activation import PReLU as PReLU
+from .activation import Swish as Swish
 from .connection import Bias as Bias
 from .connection import Bilinear as Bilinear
 from .connection import Convolution1D as Convolution1D
@@ -63,9 +64,11 @@ from .connection import DilatedConvolution2D as DilatedConvolution2D
 from .connection import EmbedID as EmbedID
 from .connection import Highway as Highway
 from .connection import Inception as Inception
+from .connection import InceptionBN as InceptionBN
 from .connection import Linear as Linear
 from .connection import MLPConvolution2D as MLPConvolution2D
 from .connection import Scale as Scale
+from .connection import SimplifiedDropconnect as SimplifiedDropconnect
 from .model import Classifier as Classifier
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import BatchRenormalization as BatchRenormalization
@@ -82,8 +85,12 @@ from .rnn import NStepLSTM as NStepLSTM
 from .rnn import NStepRNNReLU as NStepRNNReLU
 from .rnn import NStepRNNTanh as NStepRNNTanh
 from .rnn import StatefulGRU as StatefulGRU
+from .rnn import StatefulMGU as StatefulMGU
+from .rnn import StatefulPeepholeLSTM as StatefulPeepholeLSTM
+from .rnn import StatefulZoneoutLSTM as StatefulZoneoutLSTM
 from .rnn import StatelessGRU as StatelessGRU
 from .rnn import StatelessLSTM as StatelessLSTM
+from .rnn import StatelessMGU as StatelessMGU
 
 __all__ = [
     "__version__",
@@ -140,4 +147,11 @@ __all__ = [
     "StatefulGRU",
     "StatelessGRU",
     "StatelessLSTM",
+    "Swish",
+    "InceptionBN",
+    "SimplifiedDropconnect",
+    "StatefulMGU",
+    "StatelessMGU",
+    "StatefulPeepholeLSTM",
+    "StatefulZoneoutLSTM",
 ]

@@ -2,5 +2,6 @@
 
 from .maxout import Maxout as Maxout
 from .prelu import PReLU as PReLU
+from .swish import Swish as Swish
 
-__all__ = ["Maxout", "PReLU"]
+__all__ = ["Swish", "Maxout", "PReLU"]

@@ -16,10 +16,14 @@ from .depthwise_convolution_2d import DepthwiseConvolution2D as DepthwiseConvolu
 from .embed_id import EmbedID as EmbedID
 from .highway import Highway as Highway
 from .inception import Inception as Inception
+from .inception_bn import InceptionBN as InceptionBN
 from .linear import Linear as Linear
 from .mlp_convolution_2d import MLPConvolution2D as MLPConvolution2D
+from .simplified_dropconnect import SimplifiedDropconnect as SimplifiedDropconnect
 
 __all__ = [
+    "InceptionBN",
+    "SimplifiedDropconnect",
     "Bias",
     "Bilinear",
     "Convolution1D",

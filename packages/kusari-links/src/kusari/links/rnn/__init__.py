@@ -5,6 +5,8 @@ from .gru import StatefulGRU as StatefulGRU
 from .gru import StatelessGRU as StatelessGRU
 from .lstm import LSTM as LSTM
 from .lstm import StatelessLSTM as StatelessLSTM
+from .mgu import StatefulMGU as StatefulMGU
+from .mgu import StatelessMGU as StatelessMGU
 from .n_step import NStepBiGRU as NStepBiGRU
 from .n_step import NStepBiLSTM as NStepBiLSTM
 from .n_step import NStepBiRNNReLU as NStepBiRNNReLU
@@ -13,8 +15,14 @@ from .n_step import NStepGRU as NStepGRU
 from .n_step import NStepLSTM as NStepLSTM
 from .n_step import NStepRNNReLU as NStepRNNReLU
 from .n_step import NStepRNNTanh as NStepRNNTanh
+from .peephole_zoneout import StatefulPeepholeLSTM as StatefulPeepholeLSTM
+from .peephole_zoneout import StatefulZoneoutLSTM as StatefulZoneoutLSTM
 
 __all__ = [
+    "StatefulMGU",
+    "StatelessMGU",
+    "StatefulPeepholeLSTM",
+    "StatefulZoneoutLSTM",
     "GRU",
     "LSTM",
     "NStepBiGRU",
