@@ -169,6 +169,22 @@ class CommunicatorBase:
             RuntimeError: If the processes have different gradient layouts; no gradient
                 is changed then.
             TypeError: If a gradient is not of a floating-point dtype.
+
+        Example:
+            >>> import numpy
+            >>> from kusari.distributed import create_communicator
+            >>> from kusari.links import Link, Parameter
+            >>> class Model(Link):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         with self.init_scope():
+            ...             self.w = Parameter(numpy.zeros(2))
+            >>> model = Model()
+            >>> model.w.grad = numpy.array([1.0, 3.0])
+            >>> comm = create_communicator("mpi")
+            >>> comm.allreduce_grad(model)  # with N processes: the mean of N gradients
+            >>> model.w.grad.tolist()
+            [1.0, 3.0]
         """
         entries = collect_grads(model, zero_fill)
         if self._size == 1:
@@ -257,6 +273,14 @@ class CommunicatorBase:
         Raises:
             TypeError: If ``array`` is not an array on ``root``.
             ValueError: If ``root`` is not a rank.
+
+        Example:
+            >>> import numpy
+            >>> from kusari.distributed import create_communicator
+            >>> comm = create_communicator("mpi")
+            >>> mine = numpy.arange(3) if comm.rank == 0 else None
+            >>> comm.bcast(mine).tolist()
+            [0, 1, 2]
         """
         root = _check_rank(root, "root", self._size)
         header: tuple[tuple[int, ...], str, bool] | None = None
@@ -289,6 +313,13 @@ class CommunicatorBase:
 
         Raises:
             ValueError: If ``root`` is not a rank or ``max_buf_len`` is not positive.
+
+        Example:
+            >>> from kusari.distributed import create_communicator
+            >>> comm = create_communicator("mpi")
+            >>> config = {"lr": 0.1} if comm.rank == 0 else None
+            >>> comm.bcast_obj(config)
+            {'lr': 0.1}
         """
         root = _check_rank(root, "root", self._size)
         check_max_buf_len(max_buf_len)
@@ -350,6 +381,14 @@ class CommunicatorBase:
         Args:
             color: The group to join (a non-negative int).
             key: The ordering key within the group.
+
+        Example:
+            >>> from kusari.distributed import create_communicator
+            >>> comm = create_communicator("mpi")
+            >>> evens = comm.split(color=comm.rank % 2, key=comm.rank)
+            >>> evens.size, evens.rank
+            (1, 0)
+            >>> evens.finalize()
         """
         sub = self._mpi_comm.Split(color=color, key=key)
         assert isinstance(sub, load_mpi().Intracomm)
