@@ -39,7 +39,6 @@ from ._checkpoint import MultiNodeCheckpointer as MultiNodeCheckpointer
 from ._checkpoint import create_multi_node_checkpointer as create_multi_node_checkpointer
 from ._communicator import CommunicatorBase as CommunicatorBase
 from ._communicator import MpiCommunicator as MpiCommunicator
-from ._communicator import PendingGradMean as PendingGradMean
 from ._create import CommunicatorName as CommunicatorName
 from ._create import create_communicator as create_communicator
 from ._evaluator import create_multi_node_evaluator as create_multi_node_evaluator
@@ -50,6 +49,7 @@ from ._nccl import nccl_unavailable_reason as nccl_unavailable_reason
 from ._optimizer import MultiNodeUpdate as MultiNodeUpdate
 from ._optimizer import create_multi_node_optimizer as create_multi_node_optimizer
 from ._optimizer import multi_node_update_of as multi_node_update_of
+from ._pending import PendingGradMean as PendingGradMean
 from ._scatter import scatter_dataset as scatter_dataset
 from ._scatter import scatter_index as scatter_index
 

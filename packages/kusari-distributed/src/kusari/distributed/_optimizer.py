@@ -8,7 +8,8 @@ from typing import Any, TypeVar, final
 from kusari.links import Link
 from kusari.optimizers import Optimizer
 
-from ._communicator import CommunicatorBase, PendingGradMean
+from ._communicator import CommunicatorBase
+from ._pending import PendingGradMean
 
 __all__ = ["MultiNodeUpdate", "create_multi_node_optimizer", "multi_node_update_of"]
 
