@@ -35,7 +35,7 @@ def test_loss_accuracy_and_attributes() -> None:
     loss = model(x, t)
     y = x @ w.T
     assert loss is model.loss
-    numpy.testing.assert_allclose(data(model.y), y, rtol=1e-5)
+    numpy.testing.assert_allclose(data(model.y), y, rtol=1e-5, atol=1e-6)
     numpy.testing.assert_allclose(float(data(loss)), _softmax_ce(y, t), rtol=1e-5)
     assert model.accuracy is not None
     assert float(data(model.accuracy)) == pytest.approx(float((y.argmax(axis=1) == t).mean()))

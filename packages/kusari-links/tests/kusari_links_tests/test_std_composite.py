@@ -154,7 +154,7 @@ FACTORIES: list[tuple[Any, tuple[int, ...]]] = [
 
 @pytest.mark.parametrize(("factory", "shape"), FACTORIES)
 def test_gradients_copies_serialization_and_device(factory: Any, shape: tuple[int, ...]) -> None:
-    with using_config("dtype", numpy.float64):
+    with chainer_seed(1), using_config("dtype", numpy.float64):
         link = factory()
     check_params_backward(link, [rand(0, shape) + 0.1])
     x = rand(1, shape, numpy.float32)

@@ -29,6 +29,7 @@ from kusari.links import (
 from kusari.serializers import load_npz
 
 from ._std_support import (
+    chainer_seed,
     check_copies,
     check_npz_round_trip,
     check_params_backward,
@@ -127,7 +128,7 @@ FACTORIES: list[tuple[Any, list[tuple[int, ...]]]] = [
 def test_gradients_copies_serialization_and_device(
     factory: Any, shapes: list[tuple[int, ...]]
 ) -> None:
-    with using_config("dtype", numpy.float64):
+    with chainer_seed(1), using_config("dtype", numpy.float64):
         link = factory()
     if hasattr(link, "reset_state"):
 

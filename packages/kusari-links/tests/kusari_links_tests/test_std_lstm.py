@@ -91,7 +91,7 @@ def test_reset_and_set_state() -> None:
     assert isinstance(rnn.c, Variable)
     y = rnn(numpy.ones((2, 3), numpy.float32))
     _, expected = _cell(rnn, c.astype(numpy.float64), h.astype(numpy.float64), numpy.ones((2, 3)))
-    numpy.testing.assert_allclose(data(y), expected, rtol=1e-5)
+    numpy.testing.assert_allclose(data(y), expected, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"h must have the shape \(batch, 2\)"):
         rnn.set_state(c, numpy.zeros((2, 3), numpy.float32))
     with pytest.raises(ValueError, match="differ in shape"):
