@@ -104,3 +104,23 @@ def test_bad_input() -> None:
         Linear(3, 0)
     with pytest.raises(ValueError, match="in_size must be a positive int"):
         Linear(-1, 2)
+
+
+def test_the_typed_call_still_runs_link_hooks() -> None:
+    from kusari.links import ForwardPostprocessArgs, ForwardPreprocessArgs, LinkHook
+
+    seen: list[str] = []
+
+    class Record(LinkHook):
+        name = "record"
+
+        def forward_preprocess(self, args: ForwardPreprocessArgs) -> None:
+            seen.append(f"pre {type(args.link).__name__}")
+
+        def forward_postprocess(self, args: ForwardPostprocessArgs) -> None:
+            seen.append(f"post {args.out.shape}")
+
+    layer = Linear(3, 2)
+    layer.add_hook(Record())
+    layer(numpy.ones((4, 3), numpy.float32))
+    assert seen == ["pre Linear", "post (4, 2)"]
