@@ -64,6 +64,7 @@ def main() -> None:
     ]
     # Rounds interleave the configurations; each keeps its fastest round (the machine may
     # be shared: the least disturbed round is the closest to what the code costs).
+    load_before = os.getloadavg()[0]
     best: dict[int, dict[str, Any]] = {}
     bandwidth_rounds: list[list[dict[str, Any]]] = []
     for round_index in range(args.rounds):
@@ -81,6 +82,7 @@ def main() -> None:
         for i in range(len(SIZES))
     ]
 
+    load_after = os.getloadavg()[0]
     base = rows[0][1]["examples_per_s"]
     lines = [
         "# kusari.distributed: scaling on this machine",
@@ -94,6 +96,8 @@ def main() -> None:
         f" {args.steps} steps after 5 warm-up steps, best of {args.rounds} interleaved rounds;"
         " a step is the slowest process's `optimizer.update` (forward, backward, gradient"
         " mean, update). `allreduce_grad` includes waiting for the slower process.",
+        f"1-minute load average {load_before:.1f} before and {load_after:.1f} after the run"
+        " (anything above 0 means other work shared the cores: compare rows, not machines).",
         "",
         "## Training step",
         "",
