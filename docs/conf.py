@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import importlib.metadata
+import pathlib
 import socket
+import sys
+
+# The project's own Sphinx extensions (op index, Chainer name coverage) live in _ext/.
+sys.path.insert(0, str(pathlib.Path(__file__).parent / "_ext"))
 
 project = "kusari"
 author = "The kusari developers"
@@ -18,10 +23,13 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
+    "kusari_autodoc",
+    "kusari_op_index",
+    "chainer_coverage",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_ext"]
 
 html_theme = "furo"
 html_title = "kusari"
@@ -36,6 +44,9 @@ autodoc_typehints = "description"
 autodoc_preserve_defaults = True
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+# ``Attributes:`` sections become ``:ivar:`` fields.  As ``.. attribute::`` directives they
+# would describe a second time the properties that autodoc documents from the class.
+napoleon_use_ivar = True
 
 
 def _online(host: str) -> bool:
@@ -58,9 +69,21 @@ intersphinx_mapping = {
     if _online(host)
 }
 
+# The doctest builder runs every docstring example and every ``{doctest}`` block of the
+# guides.  Printing stays NumPy's default, as under ``pytest --doctest-modules`` (the nox
+# ``tests`` session runs the same docstrings), so an example passes both or neither.
+# Optional third-party packages are looked up here, so that a block needing one can say
+# ``:skipif: torch is None`` and is skipped, not failed, where it is not installed.
 doctest_global_setup = """
 import numpy
-numpy.set_printoptions(precision=4, suppress=True)
+try:
+    import torch
+except ImportError:
+    torch = None
+try:
+    import safetensors
+except ImportError:
+    safetensors = None
 """
 
 myst_enable_extensions = ["colon_fence"]
