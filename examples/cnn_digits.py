@@ -33,13 +33,14 @@ import argparse
 import pathlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy
 
 import kusari.functions as F
 import kusari.links as L
 from kusari import devices
-from kusari.datasets import SubDataset, get_digits
+from kusari.datasets import Dataset, SubDataset, get_digits
 from kusari.graph import Variable, VariableOrArray
 from kusari.iterators import SerialIterator, ShuffleOrderSampler
 from kusari.optimizers import Adam
@@ -86,10 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     device = devices.get_device(args.device or ("@cupy:0" if devices.cuda.available else "@numpy"))
     numpy.random.seed(0)  # noqa: NPY002 - initializers draw from the global generator
 
+    train: Dataset[Any]
+    test: Dataset[Any]
     train, test = get_digits(ndim=3)  # (1, 8, 8) images: channels first
     epochs = args.epochs
     if args.smoke:
-        train, test = SubDataset(train, 0, 128), SubDataset(test, 0, 64)  # type: ignore[assignment]
+        train, test = SubDataset(train, 0, 128), SubDataset(test, 0, 64)
         epochs = 1
 
     model = L.Classifier(ConvNet())
