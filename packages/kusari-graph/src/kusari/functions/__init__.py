@@ -105,7 +105,7 @@ _operators["__rfloordiv__"] = _rfloordiv
 _variable_module.install_variable_methods(
     reshape=reshape,
     transpose=transpose,
-    mean=lambda x, axis, keepdims: mean(x, axis, keepdims),
+    mean=mean,
     operators=_operators,
 )
 del _operators

@@ -46,8 +46,8 @@ from ._utils import force_array as force_array
 from ._variable import Operand as Operand
 from ._variable import Variable as Variable
 from ._variable import VariableOrArray as VariableOrArray
-from ._variable import as_array as as_array
-from ._variable import as_variable as as_variable
+from ._variable_convert import as_array as as_array
+from ._variable_convert import as_variable as as_variable
 from ._variable_node import VariableNode as VariableNode
 
 __all__ = [

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import warnings
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Never, TypeAlias
 
 import numpy
 
-from kusari.devices import (
-    Array,
-    Device,
-    DeviceSpec,
-    Scalar,
-    copyto,
-    get_array_module,
-    get_array_types,
-    get_device,
-    get_device_from_array,
-    is_array,
-)
+from kusari.devices import Array, Device, Scalar, get_array_module, get_device_from_array, is_array
 
+from . import _variable_copy, _variable_device, _variable_grad, _variable_ops, _variable_text
+from ._variable_copy import rebuild_variable as _rebuild_variable  # noqa: F401 (old pickles)
+from ._variable_grad import GRAD_INVALID_MESSAGE as _GRAD_INVALID_MESSAGE
 from ._variable_node import VariableNode
+from ._variable_ops import install_variable_methods as install_variable_methods
+from ._variable_ops import ops as _ops
+from ._variable_text import comparison_message as _comparison_message
 
 if TYPE_CHECKING:
     import types
@@ -30,22 +24,12 @@ if TYPE_CHECKING:
     from ._function import Function
     from ._function_node import FunctionNode
 
-__all__ = ["Operand", "Variable", "VariableOrArray", "as_array", "as_variable"]
+__all__ = ["Operand", "Variable", "VariableOrArray"]
 
 _ndarray = numpy.ndarray
 _object_new = object.__new__
-
-_GRAD_INVALID_MESSAGE = (
-    "Cannot retrieve Variable.grad. Either it must be set manually or Variable.cleargrad() "
-    "must be called beforehand."
-)
-
-
-def _type_name(value: object) -> str:
-    """``float``, ``numpy.float32``, ``kusari.graph.Variable``: the public name of a type."""
-    cls = type(value)
-    module = ".".join(part for part in cls.__module__.split(".") if not part.startswith("_"))
-    return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
+# Several graph modules (and kusari.functions) name types in messages with it.
+_type_name = _variable_text.type_name
 
 
 class Variable:
@@ -424,31 +408,7 @@ class Variable:
         self._grad = None
         self._grad_valid = True
 
-    def _check_grad(self, grad: object) -> None:
-        if type(grad) is not _ndarray and not is_array(grad):
-            raise TypeError(
-                f"the gradient must be an array, got {_type_name(grad)} "
-                f"(for Variable {self.name!r})"
-            )
-        data = self._data[0]
-        if data is None:
-            return
-        assert isinstance(grad, get_array_types())
-        if type(grad) is not type(data):
-            raise TypeError(
-                f"the gradient is a {_type_name(grad)} but the array is a "
-                f"{_type_name(data)} (for Variable {self.name!r})"
-            )
-        if grad.dtype != data.dtype:
-            raise TypeError(
-                f"the gradient has dtype {grad.dtype} but the array has dtype {data.dtype} "
-                f"(for Variable {self.name!r})"
-            )
-        if grad.shape != data.shape:
-            raise ValueError(
-                f"the gradient has shape {grad.shape} but the array has shape {data.shape} "
-                f"(for Variable {self.name!r})"
-            )
+    _check_grad = _variable_grad.check_grad
 
     def _set_grad_unchecked(self, grad: Array | None, grad_var: Variable | None) -> None:
         self._grad = grad
@@ -461,92 +421,9 @@ class Variable:
         self._grad_var = None
         self._grad_valid = True
 
-    def zerograd(self) -> None:
-        """Fill the gradient with zeros, allocating it if needed (deprecated: use cleargrad).
-
-        Warns:
-            DeprecationWarning: Always.
-        """
-        warnings.warn(
-            "Variable.zerograd is deprecated. Use Variable.cleargrad instead.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        data = self._data[0]
-        if data is None:
-            return
-        grad_var = self._grad_var
-        if grad_var is not None and grad_var._data[0] is not None:
-            grad_var.unchain()
-            grad_var._data[0][...] = 0
-        elif self._grad_valid and self._grad is not None:
-            self._grad[...] = 0
-        else:
-            self._set_grad_unchecked(get_array_module(data).zeros_like(data), None)
-
-    def addgrad(self, var: Variable) -> None:
-        """Add the gradient of ``var`` to this Variable's gradient (out of place).
-
-        The gradient of ``var`` may live on another device; it is sent to this Variable's
-        device first.  An uninitialized Variable gets an array shaped like the gradient.
-
-        Args:
-            var: The Variable whose gradient to add.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> a = Variable(numpy.zeros(2), grad=numpy.ones(2))
-            >>> b = Variable(numpy.zeros(2), grad=numpy.full(2, 2.0))
-            >>> a.addgrad(b)
-            >>> a.grad
-            array([3., 3.])
-        """
-        if not isinstance(var, Variable):
-            raise TypeError(f"addgrad() needs a Variable, got {_type_name(var)}")
-        src = var.grad
-        if src is None:
-            return
-        if self._data[0] is None:
-            self._initialize_like(src)
-        device = self.device
-        if not device.is_array_supported(src):
-            src = device.send(src)
-        dst = self.grad
-        self.grad = src.copy() if dst is None else dst + src
-
-    def copydata(self, var: Variable) -> None:
-        """Copy the array of ``var`` into this Variable's array, in place, across devices.
-
-        If this Variable is uninitialized it is initialized first (and the other way round);
-        if both are, nothing happens.
-
-        Args:
-            var: The source Variable.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> a = Variable(numpy.zeros(2))
-            >>> a.copydata(Variable(numpy.array([1.0, 2.0])))
-            >>> a.array
-            array([1., 2.])
-        """
-        if not isinstance(var, Variable):
-            raise TypeError(f"copydata() needs a Variable, got {_type_name(var)}")
-        src = var._data[0]
-        dst = self._data[0]
-        if src is None:
-            if dst is None:
-                return
-            var._initialize_like(dst)
-            src = var._data[0]
-            assert src is not None
-        elif dst is None:
-            self._initialize_like(src)
-            dst = self._data[0]
-            assert dst is not None
-        copyto(dst, src)
+    zerograd = _variable_grad.zerograd
+    addgrad = _variable_grad.addgrad
+    copydata = _variable_grad.copydata
 
     # -- backward --------------------------------------------------------------------------
 
@@ -597,94 +474,16 @@ class Variable:
 
     # -- devices ---------------------------------------------------------------------------
 
-    def to_device(self, device: DeviceSpec) -> None:
-        """Move the array and the gradient to ``device`` (no copy if already there).
-
-        Args:
-            device: Anything :func:`kusari.devices.get_device` accepts (``'@numpy'``,
-                ``'@cupy:0'``, ``-1``, ...).
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> x = Variable(numpy.zeros(2))
-            >>> x.to_device("@numpy")
-            >>> x.device
-            <CpuDevice '@numpy'>
-        """
-        target = get_device(device)
-        data = self._data[0]
-        if data is not None and not target.is_array_supported(data):
-            self._set_array(target.send(data))
-        grad_var = self._grad_var
-        if grad_var is not None:
-            grad_var.to_device(target)
-        elif self._grad is not None and not target.is_array_supported(self._grad):
-            self._grad = target.send(self._grad)
-
-    def to_cpu(self) -> None:
-        """Move the array and the gradient to the CPU (NumPy)."""
-        self.to_device("@numpy")
-
-    def to_gpu(self, device: DeviceSpec | None = None) -> None:
-        """Move the array and the gradient to a CUDA device (the current one by default).
-
-        Args:
-            device: The CUDA device; the current CuPy device when ``None``.
-        """
-        from kusari.devices import to_gpu
-
-        data = self._data[0]
-        if data is not None:
-            self._set_array(to_gpu(data, device))
-        grad_var = self._grad_var
-        if grad_var is not None:
-            grad_var.to_gpu(device)
-        elif self._grad is not None:
-            self._grad = to_gpu(self._grad, device)
+    to_device = _variable_device.to_device
+    to_cpu = _variable_device.to_cpu
+    to_gpu = _variable_device.to_gpu
 
     # -- text ------------------------------------------------------------------------------
 
-    def summary(self) -> str:
-        """Return a one-line description: ``<variable x>`` or ``<variable at 0x...>``."""
-        name = self.name
-        return f"<variable {name}>" if name else f"<variable at 0x{id(self):x}>"
-
-    def debug_print(self) -> str:
-        """Return a description of the location and the statistics of the data.
-
-        Returns:
-            Several lines: the summary, the device, shape, dtype, mean and standard
-            deviation of the array, and of the gradient.
-        """
-        data = self._data[0]
-        lines = [self.summary()]
-        if data is None:
-            lines += ["- device: None", "- backend: None", "- shape: None", "- dtype: None"]
-            lines += ["- statistics: None", "- grad: None"]
-            return "\n".join(lines)
-        xp = get_array_module(data)
-        lines += [
-            f"- device: {self.device}",
-            f"- backend: {type(data)}",
-            f"- shape: {data.shape}",
-            f"- dtype: {data.dtype}",
-            f"- statistics: {_statistics(xp, data)}",
-        ]
-        grad = self._grad_var._data[0] if self._grad_var is not None else self._grad
-        if grad is None:
-            lines.append("- grad: None")
-        elif bool((grad == 0).all()):
-            lines.append("- grad: 0")
-        else:
-            lines.append(f"- grad: {_statistics(xp, grad)}")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return _variable_text(self, ", ")
-
-    def __str__(self) -> str:
-        return _variable_text(self, " ")
+    summary = _variable_text.summary
+    debug_print = _variable_text.debug_print
+    __repr__ = _variable_text.variable_repr
+    __str__ = _variable_text.variable_str
 
     # -- refusing ambiguous operations -----------------------------------------------------
 
@@ -714,41 +513,10 @@ class Variable:
 
     # -- copying and pickling --------------------------------------------------------------
 
-    def __copy__(self) -> Variable:
-        cls = type(self)
-        new = cls.__new__(cls)
-        for klass in cls.__mro__:
-            for slot in klass.__dict__.get("__slots__", ()):
-                if slot in ("__weakref__", "__dict__"):
-                    continue
-                try:
-                    value = getattr(self, slot)
-                except AttributeError:
-                    continue
-                object.__setattr__(new, slot, value)
-        state = getattr(self, "__dict__", None)
-        if state is not None:
-            new.__dict__.update(state)
-        # The copy shares the data list but gets its own node: it is a new graph root.
-        new._name = self.name
-        new._node = None
-        return new
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        state = getattr(self, "__dict__", None)
-        args = (type(self), self._data[0], self.name, self._grad_for_pickle(), self._requires_grad)
-        if state:
-            return (_rebuild_variable, args, dict(state))
-        return (_rebuild_variable, args)
-
-    def _grad_for_pickle(self) -> Array | None:
-        if not self._grad_valid:
-            return None
-        grad_var = self._grad_var
-        return self._grad if grad_var is None else grad_var._data[0]
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    __copy__ = _variable_copy.copy_variable
+    __reduce__ = _variable_copy.reduce_variable
+    _grad_for_pickle = _variable_copy.grad_for_pickle
+    __setstate__ = _variable_copy.set_state
 
     # -- differentiable methods (bodies installed by kusari.functions) ---------------------
 
@@ -757,67 +525,9 @@ class Variable:
         """The transpose (all axes reversed), as a differentiable function."""
         return _ops.transpose(self, None)
 
-    def reshape(self, *shape: int | tuple[int, ...]) -> Variable:
-        """Return this Variable reshaped (differentiable; see :func:`kusari.functions.reshape`).
-
-        Args:
-            *shape: The new shape, as several ints or one tuple; one entry may be ``-1``.
-
-        Returns:
-            The reshaped Variable.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> Variable(numpy.arange(6.0)).reshape(2, 3).shape
-            (2, 3)
-        """
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            target: tuple[int, ...] = tuple(shape[0])
-        else:
-            target = tuple(shape)  # type: ignore[arg-type]
-        return _ops.reshape(self, target)
-
-    def transpose(self, *axes: int | tuple[int, ...]) -> Variable:
-        """Return this Variable with its axes permuted (see :func:`kusari.functions.transpose`).
-
-        Args:
-            *axes: The permutation, as several ints or one tuple; reversed when omitted.
-
-        Returns:
-            The transposed Variable.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> Variable(numpy.zeros((2, 3, 4))).transpose(2, 0, 1).shape
-            (4, 2, 3)
-        """
-        if not axes:
-            return _ops.transpose(self, None)
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            return _ops.transpose(self, tuple(axes[0]))
-        return _ops.transpose(self, tuple(axes))  # type: ignore[arg-type]
-
-    def mean(
-        self, axis: int | tuple[int, ...] | None = None, *, keepdims: bool = False
-    ) -> Variable:
-        """Return the mean of the elements (see :func:`kusari.functions.mean`).
-
-        Args:
-            axis: The axis or axes to average over; all when ``None``.
-            keepdims: Keep the reduced axes with length one.
-
-        Returns:
-            The mean.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> Variable(numpy.array([1.0, 2.0, 6.0])).mean()
-            variable(3.)
-        """
-        return _ops.mean(self, axis, keepdims)
+    reshape = _variable_ops.reshape
+    transpose = _variable_ops.transpose
+    mean = _variable_ops.mean
 
     if TYPE_CHECKING:
 
@@ -834,6 +544,8 @@ class Variable:
         def __rtruediv__(self, other: Operand) -> Variable: ...
         def __pow__(self, other: Operand) -> Variable: ...
         def __rpow__(self, other: Operand) -> Variable: ...
+        def __floordiv__(self, other: Operand) -> Variable: ...
+        def __rfloordiv__(self, other: Operand) -> Variable: ...
         def __matmul__(self, other: VariableOrArray) -> Variable: ...
         def __rmatmul__(self, other: VariableOrArray) -> Variable: ...
 
@@ -859,25 +571,6 @@ def _make_variable(data: Array | None, requires_grad: bool) -> Variable:
     return variable
 
 
-def _rebuild_variable(
-    cls: type[Variable],
-    data: Array | None,
-    name: str | None,
-    grad: Array | None,
-    requires_grad: bool,
-) -> Variable:
-    variable = _make_variable(data, requires_grad)
-    if cls is not Variable:
-        new = cls.__new__(cls)
-        for slot in Variable.__slots__:
-            if slot != "__weakref__":
-                object.__setattr__(new, slot, getattr(variable, slot))
-        variable = new
-    variable._name = name
-    variable._grad = grad
-    return variable
-
-
 def _reject_kwargs(kwargs: Mapping[str, object]) -> None:
     if "volatile" in kwargs:
         raise ValueError(
@@ -885,121 +578,3 @@ def _reject_kwargs(kwargs: Mapping[str, object]) -> None:
             "kusari.graph.no_backprop_mode() (chainer.no_backprop_mode()) instead"
         )
     raise TypeError(f"Variable() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
-
-
-def _comparison_message(op: str) -> str:
-    return (
-        f"Variables do not support comparison ({op}); compare their arrays instead "
-        f"(x.array {op} y.array)"
-    )
-
-
-def _statistics(xp: Any, array: Array) -> str:
-    if array.size == 0:
-        return "mean=nan, std=nan"
-    return f"mean={float(xp.mean(array)):.8f}, std={float(xp.std(array)):.8f}"
-
-
-def _variable_text(variable: Variable, separator: str) -> str:
-    from kusari.devices import to_cpu
-
-    name = variable.name
-    prefix = f"variable {name}" if name else "variable"
-    data = variable._data[0]
-    if data is None:
-        body = "None"
-    else:
-        array = to_cpu(data)
-        if array.size > 0 or array.shape == (0,):
-            body = numpy.array2string(array, separator=separator, prefix=prefix + "(")
-        else:
-            body = f"[], shape={array.shape!r}"
-    return f"{prefix}({body})"
-
-
-def as_variable(obj: VariableOrArray) -> Variable:
-    """Return ``obj`` if it is a Variable, else wrap the array (``requires_grad=False``).
-
-    Args:
-        obj: A Variable or an array.
-
-    Returns:
-        A Variable.
-
-    Example:
-        >>> import numpy
-        >>> from kusari.graph import as_variable
-        >>> v = as_variable(numpy.zeros(2))
-        >>> v.requires_grad, as_variable(v) is v
-        (False, True)
-    """
-    if isinstance(obj, Variable):
-        return obj
-    return Variable(obj, requires_grad=False)
-
-
-def as_array(obj: VariableOrArray) -> Array:
-    """Return the array of a Variable, or ``obj`` itself if it is an array.
-
-    Args:
-        obj: A Variable or an array.
-
-    Returns:
-        The array.
-
-    Raises:
-        RuntimeError: If ``obj`` is an uninitialized Variable.
-
-    Example:
-        >>> import numpy
-        >>> from kusari.graph import Variable, as_array
-        >>> a = numpy.zeros(2)
-        >>> as_array(Variable(a)) is a, as_array(a) is a
-        (True, True)
-    """
-    if isinstance(obj, Variable):
-        return obj._require_array("array")
-    return obj
-
-
-class _Ops:
-    """The functions behind Variable's methods; :mod:`kusari.functions` fills it in."""
-
-    __slots__ = ("mean", "reshape", "transpose")
-
-    def __init__(self) -> None:
-        def missing(*args: object) -> Variable:
-            raise RuntimeError("kusari.functions is not imported; import kusari.graph first")
-
-        self.reshape: Callable[[Variable, tuple[int, ...]], Variable] = missing
-        self.transpose: Callable[[Variable, tuple[int, ...] | None], Variable] = missing
-        self.mean: Callable[[Variable, int | tuple[int, ...] | None, bool], Variable] = missing
-
-
-_ops = _Ops()
-
-
-def install_variable_methods(
-    *,
-    reshape: Callable[[Variable, tuple[int, ...]], Variable],
-    transpose: Callable[[Variable, tuple[int, ...] | None], Variable],
-    mean: Callable[[Variable, int | tuple[int, ...] | None, bool], Variable],
-    operators: Mapping[str, Callable[..., Any]],
-) -> None:
-    """Install the differentiable methods and operators of :class:`Variable`.
-
-    Called once by :mod:`kusari.functions` when it is imported.
-
-    Args:
-        reshape: The function behind :meth:`Variable.reshape`.
-        transpose: The function behind :meth:`Variable.transpose` and :attr:`Variable.T`.
-        mean: The function behind :meth:`Variable.mean`.
-        operators: Special method names (``"__add__"``) mapped to their implementations.
-    """
-    _ops.reshape = reshape
-    _ops.transpose = transpose
-    _ops.mean = mean
-    for name, function in operators.items():
-        if not (name.startswith("__") and name.endswith("__")):
-            raise ValueError(f"{name!r} is not a special method name")
-        setattr(Variable, name, function)

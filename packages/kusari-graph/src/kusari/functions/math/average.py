@@ -49,7 +49,7 @@ def average(
         True
     """
     if weights is None:
-        return mean(x, axis, keepdims)
+        return mean(x, axis, keepdims=keepdims)
     ndim = _helpers.ndim_of(x)
     if isinstance(axis, tuple):
         raise ValueError("tuple axis is not supported when weights is given")

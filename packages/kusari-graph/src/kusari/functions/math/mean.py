@@ -66,23 +66,46 @@ class Mean(FunctionNode):
 
 
 def mean(
-    x: VariableOrArray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: VariableOrArray,
+    axis: int | tuple[int, ...] | None = None,
+    weights: VariableOrArray | None = None,
+    keepdims: bool = False,
 ) -> Variable:
-    """Average the elements of a floating point input.
+    """Average the elements of a floating point input, optionally weighted.
+
+    With ``weights`` it is :func:`~kusari.functions.average`:
+    ``sum(x * weights, axis) / sum(weights)``, differentiable with respect to both.
 
     Args:
         x: The input.
-        axis: The axis or axes to average over; all when ``None``.
+        axis: The axis or axes to average over; all when ``None``.  With ``weights`` it
+            must be ``None`` or an int.
+        weights: The weights: of the shape of ``x`` when ``axis`` is ``None``, else 1-D of
+            the length of that axis; of the dtype of ``x``.  ``None`` for a plain mean.
         keepdims: Keep the reduced axes with length one.
 
     Returns:
         The mean.
 
+    Raises:
+        ValueError: If a tuple of axes is given with weights, or the weights have the wrong
+            shape.
+        kusari.graph.type_check.InvalidType: If ``x`` is not floating point, an axis is
+            out of range or the dtypes of ``x`` and ``weights`` differ.
+
     Example:
         >>> import numpy
         >>> import kusari.functions as F
-        >>> F.mean(numpy.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
+        >>> x = numpy.array([[1.0, 2.0], [3.0, 6.0]])
+        >>> F.mean(x, axis=0)
         variable([2., 4.])
+        >>> F.mean(x, axis=1, weights=numpy.array([3.0, 1.0])).array.tolist()
+        [1.25, 3.75]
     """
+    if weights is not None:
+        # average() calls mean() for the unweighted case, so it is imported here.
+        from .average import average
+
+        return average(x, axis, weights, keepdims)
     axes = _utils.normalize_axis(axis, len(x.shape))
     return Mean(axes, keepdims).apply((x,))[0]
