@@ -339,3 +339,20 @@ def test_stride_one_input_gradient_paths_agree(
     # <conv(x), gy> == <x, gx>: the flat path is the adjoint of the forward convolution.
     y = conv_reference(x, W, None, (1,) * nd, pad, dilate, groups)
     numpy.testing.assert_allclose((y * gy).sum(), (x * flat).sum(), rtol=1e-10)
+
+
+def test_convolution_1d_and_3d_aliases() -> None:
+    rng = numpy.random.default_rng(12)
+    x1, w1 = rng.uniform(-1, 1, (2, 3, 7)), rng.uniform(-1, 1, (4, 3, 3))
+    numpy.testing.assert_array_equal(
+        data(F.convolution_1d(x1, w1, stride=2, pad=1)),
+        data(F.convolution_nd(x1, w1, stride=2, pad=1)),
+    )
+    x3, w3 = rng.uniform(-1, 1, (1, 2, 3, 4, 3)), rng.uniform(-1, 1, (2, 2, 2, 2, 2))
+    numpy.testing.assert_array_equal(
+        data(F.convolution_3d(x3, w3, pad=1)), data(F.convolution_nd(x3, w3, pad=1))
+    )
+    with pytest.raises(ValueError, match=r"should be 1\. But the actual ndim was 3\."):
+        F.convolution_1d(x3, w3)
+    with pytest.raises(ValueError, match=r"should be 3\. But the actual ndim was 1\."):
+        F.convolution_3d(x1, w1)

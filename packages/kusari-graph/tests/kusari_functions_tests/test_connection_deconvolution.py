@@ -159,3 +159,19 @@ def test_gpu_matches_cpu() -> None:
     numpy.testing.assert_allclose(cupy.asnumpy(data(y_gpu)), data(y_cpu), rtol=1e-4, atol=1e-5)
     for c, g in zip(cpu, gpu, strict=True):
         numpy.testing.assert_allclose(cupy.asnumpy(grad(g)), grad(c), rtol=1e-4, atol=1e-5)
+
+
+def test_deconvolution_1d_and_3d_aliases() -> None:
+    rng = numpy.random.default_rng(13)
+    x1, w1 = rng.uniform(-1, 1, (2, 3, 4)), rng.uniform(-1, 1, (3, 2, 3))
+    numpy.testing.assert_array_equal(
+        data(F.deconvolution_1d(x1, w1, stride=2)), data(F.deconvolution_nd(x1, w1, stride=2))
+    )
+    x3, w3 = rng.uniform(-1, 1, (1, 2, 2, 3, 2)), rng.uniform(-1, 1, (2, 2, 2, 2, 2))
+    numpy.testing.assert_array_equal(
+        data(F.deconvolution_3d(x3, w3)), data(F.deconvolution_nd(x3, w3))
+    )
+    with pytest.raises(ValueError, match=r"should be 1\. But the actual ndim was 3\."):
+        F.deconvolution_1d(x3, w3)
+    with pytest.raises(ValueError, match=r"should be 3\. But the actual ndim was 1\."):
+        F.deconvolution_3d(x1, w1)

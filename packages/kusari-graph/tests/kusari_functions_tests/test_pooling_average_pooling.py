@@ -155,3 +155,20 @@ def test_gpu_matches_cpu() -> None:
     y_gpu.backward()
     numpy.testing.assert_allclose(cupy.asnumpy(data(y_gpu)), data(y_cpu), rtol=1e-6)
     numpy.testing.assert_allclose(cupy.asnumpy(grad(gpu)), grad(cpu), rtol=1e-6)
+
+
+def test_average_pooling_1d_and_3d_aliases() -> None:
+    rng = numpy.random.default_rng(8)
+    x1 = rng.uniform(-1, 1, (2, 3, 7))
+    numpy.testing.assert_array_equal(
+        data(F.average_pooling_1d(x1, 3, 2, 1, None)),
+        data(F.average_pooling_nd(x1, 3, 2, 1, None)),
+    )
+    x3 = rng.uniform(-1, 1, (1, 2, 4, 3, 5))
+    numpy.testing.assert_array_equal(
+        data(F.average_pooling_3d(x3, 2)), data(F.average_pooling_nd(x3, 2))
+    )
+    with pytest.raises(ValueError, match=r"should be 1\. But the actual ndim was 3\."):
+        F.average_pooling_1d(x3, 2)
+    with pytest.raises(ValueError, match=r"should be 3\. But the actual ndim was 1\."):
+        F.average_pooling_3d(x1, 2)

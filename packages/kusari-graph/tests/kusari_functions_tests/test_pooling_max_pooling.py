@@ -174,3 +174,17 @@ def test_gpu_matches_cpu() -> None:
     y_gpu.backward()
     numpy.testing.assert_array_equal(cupy.asnumpy(data(y_gpu)), data(y_cpu))
     numpy.testing.assert_allclose(cupy.asnumpy(grad(gpu)), grad(cpu), rtol=1e-6)
+
+
+def test_max_pooling_1d_and_3d_aliases() -> None:
+    x1 = distinct(6, (2, 3, 7))
+    y, indexes = F.max_pooling_1d(x1, 3, 2, 1, return_indices=True)
+    y_nd, indexes_nd = F.max_pooling_nd(x1, 3, 2, 1, return_indices=True)
+    numpy.testing.assert_array_equal(data(y), data(y_nd))
+    numpy.testing.assert_array_equal(indexes, indexes_nd)
+    x3 = distinct(7, (1, 2, 4, 3, 5))
+    numpy.testing.assert_array_equal(data(F.max_pooling_3d(x3, 2)), data(F.max_pooling_nd(x3, 2)))
+    with pytest.raises(ValueError, match=r"should be 1\. But the actual ndim was 3\."):
+        F.max_pooling_1d(x3, 2)
+    with pytest.raises(ValueError, match=r"should be 3\. But the actual ndim was 1\."):
+        F.max_pooling_3d(x1, 2)

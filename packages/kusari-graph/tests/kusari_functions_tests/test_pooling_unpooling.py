@@ -171,3 +171,19 @@ def test_upsampling_errors() -> None:
         F.upsampling_2d(x, indexes[:, :, :2], 3, 2, 1)
     with pytest.raises(InvalidType, match=r"Upsampling2D \(Forward\)"):
         F.upsampling_2d(x, indexes, 3, 2, 1, outsize=(9, 9))
+
+
+def test_unpooling_1d_and_3d_aliases() -> None:
+    rng = numpy.random.default_rng(9)
+    x1 = rng.uniform(-1, 1, (2, 3, 4))
+    numpy.testing.assert_array_equal(
+        data(F.unpooling_1d(x1, 3, 2, 1)), data(F.unpooling_nd(x1, 3, 2, 1))
+    )
+    x3 = rng.uniform(-1, 1, (1, 2, 2, 3, 2))
+    numpy.testing.assert_array_equal(
+        data(F.unpooling_3d(x3, 2, cover_all=False)), data(F.unpooling_nd(x3, 2, cover_all=False))
+    )
+    with pytest.raises(ValueError, match=r"should be 1\. But the actual ndim was 3\."):
+        F.unpooling_1d(x3, 2)
+    with pytest.raises(ValueError, match=r"should be 3\. But the actual ndim was 1\."):
+        F.unpooling_3d(x1, 2)

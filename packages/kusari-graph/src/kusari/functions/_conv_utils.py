@@ -24,6 +24,7 @@ from kusari.devices import Array, get_array_module
 
 __all__ = [
     "as_tuple",
+    "check_spatial_ndim",
     "col2im",
     "conv_outsize",
     "crop_slices",
@@ -126,6 +127,28 @@ def deconv_outsize(
         get_deconv_outsize(n, k, s, p, cover_all, d)
         for n, k, s, p, d in zip(size, ksize, stride, pad, dilate, strict=True)
     )
+
+
+def check_spatial_ndim(shape: Sequence[int], ndim: int) -> None:
+    """Raise Chainer's ``ValueError`` unless ``shape`` has ``ndim`` axes after ``(n, c)``.
+
+    Args:
+        shape: The shape of the input ``x``.
+        ndim: The number of spatial axes the function takes.
+
+    Raises:
+        ValueError: If ``len(shape) - 2 != ndim``.
+
+    Example:
+        >>> from kusari.functions._conv_utils import check_spatial_ndim
+        >>> check_spatial_ndim((1, 3, 8), 1)
+    """
+    actual = len(shape) - 2
+    if actual != ndim:
+        raise ValueError(
+            "The number of dimensions under channel dimension of the input 'x' should be "
+            f"{ndim}. But the actual ndim was {actual}."
+        )
 
 
 def as_tuple(value: object, ndim: int, name: str, minimum: int = 1) -> tuple[int, ...]:

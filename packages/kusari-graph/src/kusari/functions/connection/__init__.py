@@ -7,8 +7,12 @@ GEMM; their gradients are GEMMs plus a col2im.  :func:`lstm` runs on the fused k
 
 from .bilinear import bilinear as bilinear
 from .convolution_2d import convolution_2d as convolution_2d
+from .convolution_nd import convolution_1d as convolution_1d
+from .convolution_nd import convolution_3d as convolution_3d
 from .convolution_nd import convolution_nd as convolution_nd
 from .deconvolution_2d import deconvolution_2d as deconvolution_2d
+from .deconvolution_nd import deconvolution_1d as deconvolution_1d
+from .deconvolution_nd import deconvolution_3d as deconvolution_3d
 from .deconvolution_nd import deconvolution_nd as deconvolution_nd
 from .depthwise_convolution_2d import depthwise_convolution_2d as depthwise_convolution_2d
 from .dilated_convolution_2d import dilated_convolution_2d as dilated_convolution_2d
@@ -24,9 +28,13 @@ from .n_step_rnn import n_step_rnn as n_step_rnn
 
 __all__ = [
     "bilinear",
+    "convolution_1d",
     "convolution_2d",
+    "convolution_3d",
     "convolution_nd",
+    "deconvolution_1d",
     "deconvolution_2d",
+    "deconvolution_3d",
     "deconvolution_nd",
     "depthwise_convolution_2d",
     "dilated_convolution_2d",

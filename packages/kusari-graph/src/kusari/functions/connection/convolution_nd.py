@@ -12,7 +12,13 @@ from .. import _conv_utils, _utils
 from ..math.sum import sum as sum_
 from . import _conv_arrays
 
-__all__ = ["ConvolutionND", "ConvolutionNDGradW", "convolution_nd"]
+__all__ = [
+    "ConvolutionND",
+    "ConvolutionNDGradW",
+    "convolution_1d",
+    "convolution_3d",
+    "convolution_nd",
+]
 
 
 def _bias_shape(ndim: int) -> tuple[int, ...]:
@@ -310,3 +316,80 @@ def convolution_nd(
     if b is None:
         return func.apply((x, W))[0]
     return func.apply((x, W, b))[0]
+
+
+def convolution_1d(
+    x: VariableOrArray,
+    W: VariableOrArray,
+    b: VariableOrArray | None = None,
+    stride: int | tuple[int] = 1,
+    pad: int | tuple[int] = 0,
+    cover_all: bool = False,
+    dilate: int | tuple[int] = 1,
+    groups: int = 1,
+) -> Variable:
+    """One-dimensional convolution: :func:`convolution_nd` for ``x`` of shape ``(n, c, l)``.
+
+    Args:
+        x: The input, ``(n, c, l)``.
+        W: The filter, ``(oc, c // groups, k)``.
+        b: The bias, ``(oc,)``, or ``None``.
+        stride: The stride.
+        pad: The zero padding on both sides.
+        cover_all: Whether the last window may hang over the end.
+        dilate: The dilation.
+        groups: The number of groups.
+
+    Returns:
+        The output, ``(n, oc, out_l)``.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly one spatial axis.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> y = F.convolution_1d(numpy.ones((1, 1, 4)), numpy.ones((1, 1, 2)))
+        >>> y.array.tolist()
+        [[[2.0, 2.0, 2.0]]]
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 1)
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)
+
+
+def convolution_3d(
+    x: VariableOrArray,
+    W: VariableOrArray,
+    b: VariableOrArray | None = None,
+    stride: int | tuple[int, int, int] = 1,
+    pad: int | tuple[int, int, int] = 0,
+    cover_all: bool = False,
+    dilate: int | tuple[int, int, int] = 1,
+    groups: int = 1,
+) -> Variable:
+    """Three-dimensional convolution: :func:`convolution_nd` for ``(n, c, d, h, w)`` inputs.
+
+    Args:
+        x: The input, ``(n, c, d, h, w)``.
+        W: The filter, ``(oc, c // groups, kd, kh, kw)``.
+        b: The bias, ``(oc,)``, or ``None``.
+        stride: The stride.
+        pad: The zero padding on both sides.
+        cover_all: Whether the last window may hang over the end.
+        dilate: The dilation.
+        groups: The number of groups.
+
+    Returns:
+        The output, ``(n, oc, od, oh, ow)``.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly three spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.convolution_3d(numpy.ones((1, 1, 3, 3, 3)), numpy.ones((2, 1, 2, 2, 2))).shape
+        (1, 2, 2, 2, 2)
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 3)
+    return convolution_nd(x, W, b, stride, pad, cover_all, dilate, groups)

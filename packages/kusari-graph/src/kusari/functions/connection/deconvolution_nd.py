@@ -10,11 +10,12 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
 from .. import _conv_utils, _utils
+from .._conv_utils import check_spatial_ndim
 from ..math.sum import sum as sum_
 from . import _conv_arrays
 from .convolution_nd import ConvolutionND, ConvolutionNDGradW, check_conv_types, check_groups
 
-__all__ = ["DeconvolutionND", "deconvolution_nd"]
+__all__ = ["DeconvolutionND", "deconvolution_1d", "deconvolution_3d", "deconvolution_nd"]
 
 
 @final
@@ -206,3 +207,79 @@ def deconvolution_nd(
     if b is None:
         return func.apply((x, W))[0]
     return func.apply((x, W, b))[0]
+
+
+def deconvolution_1d(
+    x: VariableOrArray,
+    W: VariableOrArray,
+    b: VariableOrArray | None = None,
+    stride: int | tuple[int] = 1,
+    pad: int | tuple[int] = 0,
+    outsize: Sequence[int] | None = None,
+    dilate: int | tuple[int] = 1,
+    groups: int = 1,
+) -> Variable:
+    """One-dimensional transposed convolution: :func:`deconvolution_nd` for ``(n, c, l)``.
+
+    Args:
+        x: The input, ``(n, c, l)``.
+        W: The filter, ``(c, oc // groups, k)``.
+        b: The bias, ``(oc,)``, or ``None``.
+        stride: The stride of the corresponding convolution.
+        pad: Its padding.
+        outsize: The output length, as a 1-tuple.
+        dilate: The dilation.
+        groups: The number of groups.
+
+    Returns:
+        The output, ``(n, oc, out_l)``.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly one spatial axis.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.deconvolution_1d(numpy.ones((1, 1, 3)), numpy.ones((1, 1, 2))).array.tolist()
+        [[[1.0, 2.0, 2.0, 1.0]]]
+    """
+    check_spatial_ndim(x.shape, 1)
+    return deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups)
+
+
+def deconvolution_3d(
+    x: VariableOrArray,
+    W: VariableOrArray,
+    b: VariableOrArray | None = None,
+    stride: int | tuple[int, int, int] = 1,
+    pad: int | tuple[int, int, int] = 0,
+    outsize: Sequence[int] | None = None,
+    dilate: int | tuple[int, int, int] = 1,
+    groups: int = 1,
+) -> Variable:
+    """Three-dimensional transposed convolution: :func:`deconvolution_nd` for 5-d inputs.
+
+    Args:
+        x: The input, ``(n, c, d, h, w)``.
+        W: The filter, ``(c, oc // groups, kd, kh, kw)``.
+        b: The bias, ``(oc,)``, or ``None``.
+        stride: The stride of the corresponding convolution.
+        pad: Its padding.
+        outsize: ``(od, oh, ow)``.
+        dilate: The dilation.
+        groups: The number of groups.
+
+    Returns:
+        The output, ``(n, oc, od, oh, ow)``.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly three spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.deconvolution_3d(numpy.ones((1, 1, 2, 2, 2)), numpy.ones((1, 3, 2, 2, 2))).shape
+        (1, 3, 3, 3, 3)
+    """
+    check_spatial_ndim(x.shape, 3)
+    return deconvolution_nd(x, W, b, stride, pad, outsize, dilate, groups)

@@ -10,11 +10,17 @@ from kusari.devices import Array
 from kusari.graph import FunctionNode, Variable, VariableOrArray
 from kusari.graph.type_check import TypeInfoTuple
 
-from .. import _utils
+from .. import _conv_utils, _utils
 from . import _pooling_arrays
 from .max_pooling_nd import check_pooling_types, pooling_args
 
-__all__ = ["AveragePoolingND", "AveragePoolingNDGrad", "average_pooling_nd"]
+__all__ = [
+    "AveragePoolingND",
+    "AveragePoolingNDGrad",
+    "average_pooling_1d",
+    "average_pooling_3d",
+    "average_pooling_nd",
+]
 
 
 @final
@@ -164,3 +170,67 @@ def average_pooling_nd(
     """
     ndim = len(x.shape) - 2
     return AveragePoolingND(ndim, ksize, stride, pad, pad_value).apply((x,))[0]
+
+
+def average_pooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    pad_value: float | None = 0,
+) -> Variable:
+    """1-d average pooling: :func:`average_pooling_nd` for ``x`` of shape ``(n, c, l)``.
+
+    Args:
+        x: The input, ``(n, c, l)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding on both sides.
+        pad_value: The value of the padding, or ``None`` to exclude it.
+
+    Returns:
+        The pooled Variable.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 1 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.average_pooling_1d(numpy.arange(4.0).reshape(1, 1, 4), 2).array.tolist()
+        [[[0.5, 2.5]]]
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 1)
+    return AveragePoolingND(1, ksize, stride, pad, pad_value).apply((x,))[0]
+
+
+def average_pooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    pad_value: float | None = 0,
+) -> Variable:
+    """3-d average pooling: :func:`average_pooling_nd` for ``x`` of shape ``(n, c, d, h, w)``.
+
+    Args:
+        x: The input, ``(n, c, d, h, w)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding on both sides.
+        pad_value: The value of the padding, or ``None`` to exclude it.
+
+    Returns:
+        The pooled Variable.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 3 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.average_pooling_3d(numpy.ones((1, 1, 4, 4, 4)), 2).shape
+        (1, 1, 2, 2, 2)
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 3)
+    return AveragePoolingND(3, ksize, stride, pad, pad_value).apply((x,))[0]

@@ -7,6 +7,7 @@ from typing import Literal, overload
 from kusari.devices import Array
 from kusari.graph import Variable, VariableOrArray
 
+from .._conv_utils import check_spatial_ndim
 from .max_pooling_nd import MaxPoolingND
 
 __all__ = ["max_pooling_2d"]
@@ -14,12 +15,7 @@ __all__ = ["max_pooling_2d"]
 
 def check_2d(x: VariableOrArray) -> None:
     """Raise if ``x`` is not ``(n, c, h, w)``, with Chainer's message."""
-    ndim = len(x.shape) - 2
-    if ndim != 2:
-        raise ValueError(
-            "The number of dimensions under channel dimension of the input 'x' should be 2. "
-            f"But the actual ndim was {ndim}."
-        )
+    check_spatial_ndim(x.shape, 2)
 
 
 @overload

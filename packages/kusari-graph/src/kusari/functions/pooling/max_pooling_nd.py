@@ -14,7 +14,14 @@ from kusari.graph.type_check import TypeInfoTuple
 from .. import _conv_utils, _utils
 from . import _pooling_arrays
 
-__all__ = ["MaxPoolingND", "MaxPoolingNDGrad", "MaxPoolingNDGradGrad", "max_pooling_nd"]
+__all__ = [
+    "MaxPoolingND",
+    "MaxPoolingNDGrad",
+    "MaxPoolingNDGradGrad",
+    "max_pooling_1d",
+    "max_pooling_3d",
+    "max_pooling_nd",
+]
 
 
 def check_pooling_types(
@@ -270,6 +277,150 @@ def max_pooling_nd(
     """
     ndim = len(x.shape) - 2
     func = MaxPoolingND(ndim, ksize, stride, pad, cover_all, return_indices)
+    y = func.apply((x,))[0]
+    if return_indices:
+        return y, func.indexes
+    return y
+
+
+@overload
+def max_pooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    return_indices: Literal[False] = False,
+) -> Variable: ...
+
+
+@overload
+def max_pooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Variable, Array]: ...
+
+
+@overload
+def max_pooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None,
+    pad: int | Sequence[int],
+    cover_all: bool,
+    return_indices: Literal[True],
+) -> tuple[Variable, Array]: ...
+
+
+def max_pooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    return_indices: bool = False,
+) -> Variable | tuple[Variable, Array]:
+    """1-d max pooling: :func:`max_pooling_nd` for ``x`` of shape ``(n, c, l)``.
+
+    Args:
+        x: The input, ``(n, c, l)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding on both sides.
+        cover_all: Whether the last window may hang over the end.
+        return_indices: Also return the argmax indices.
+
+    Returns:
+        The pooled Variable (and the indices with ``return_indices``).
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 1 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.max_pooling_1d(numpy.arange(4.0).reshape(1, 1, 4), 2).array.tolist()
+        [[[1.0, 3.0]]]
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 1)
+    func = MaxPoolingND(1, ksize, stride, pad, cover_all, return_indices)
+    y = func.apply((x,))[0]
+    if return_indices:
+        return y, func.indexes
+    return y
+
+
+@overload
+def max_pooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    return_indices: Literal[False] = False,
+) -> Variable: ...
+
+
+@overload
+def max_pooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Variable, Array]: ...
+
+
+@overload
+def max_pooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None,
+    pad: int | Sequence[int],
+    cover_all: bool,
+    return_indices: Literal[True],
+) -> tuple[Variable, Array]: ...
+
+
+def max_pooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    cover_all: bool = True,
+    return_indices: bool = False,
+) -> Variable | tuple[Variable, Array]:
+    """3-d max pooling: :func:`max_pooling_nd` for ``x`` of shape ``(n, c, d, h, w)``.
+
+    Args:
+        x: The input, ``(n, c, d, h, w)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding on both sides.
+        cover_all: Whether the last window may hang over the end.
+        return_indices: Also return the argmax indices.
+
+    Returns:
+        The pooled Variable (and the indices with ``return_indices``).
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 3 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.max_pooling_3d(numpy.ones((1, 1, 4, 4, 4)), 2).shape
+        (1, 1, 2, 2, 2)
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 3)
+    func = MaxPoolingND(3, ksize, stride, pad, cover_all, return_indices)
     y = func.apply((x,))[0]
     if return_indices:
         return y, func.indexes

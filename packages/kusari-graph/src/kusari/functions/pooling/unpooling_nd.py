@@ -13,7 +13,7 @@ from .. import _conv_utils, _utils
 from . import _pooling_arrays
 from .max_pooling_nd import pooling_args
 
-__all__ = ["UnpoolingND", "UnpoolingNDGrad", "unpooling_nd"]
+__all__ = ["UnpoolingND", "UnpoolingNDGrad", "unpooling_1d", "unpooling_3d", "unpooling_nd"]
 
 
 def check_outsize(
@@ -185,3 +185,71 @@ def unpooling_nd(
     """
     ndim = len(x.shape) - 2
     return UnpoolingND(ndim, ksize, stride, pad, outsize, cover_all).apply((x,))[0]
+
+
+def unpooling_1d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    outsize: Sequence[int] | None = None,
+    cover_all: bool = True,
+) -> Variable:
+    """1-d unpooling: :func:`unpooling_nd` for ``x`` of shape ``(n, c, l)``.
+
+    Args:
+        x: The input, ``(n, c, l)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding cropped from each side.
+        outsize: The spatial output shape.
+        cover_all: Whether the pooling this inverts used ``cover_all``.
+
+    Returns:
+        The unpooled Variable.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 1 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.unpooling_1d(numpy.array([[[1.0, 2.0]]]), 2, cover_all=False).array.tolist()
+        [[[1.0, 1.0, 2.0, 2.0]]]
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 1)
+    return UnpoolingND(1, ksize, stride, pad, outsize, cover_all).apply((x,))[0]
+
+
+def unpooling_3d(
+    x: VariableOrArray,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None = None,
+    pad: int | Sequence[int] = 0,
+    outsize: Sequence[int] | None = None,
+    cover_all: bool = True,
+) -> Variable:
+    """3-d unpooling: :func:`unpooling_nd` for ``x`` of shape ``(n, c, d, h, w)``.
+
+    Args:
+        x: The input, ``(n, c, d, h, w)``.
+        ksize: The window size.
+        stride: The stride; ``None`` means ``ksize``.
+        pad: The padding cropped from each side.
+        outsize: The spatial output shape.
+        cover_all: Whether the pooling this inverts used ``cover_all``.
+
+    Returns:
+        The unpooled Variable.
+
+    Raises:
+        ValueError: If ``x`` does not have exactly 3 spatial axes.
+
+    Example:
+        >>> import numpy
+        >>> import kusari.functions as F
+        >>> F.unpooling_3d(numpy.ones((1, 1, 2, 2, 2)), 2, cover_all=False).shape
+        (1, 1, 4, 4, 4)
+    """
+    _conv_utils.check_spatial_ndim(x.shape, 3)
+    return UnpoolingND(3, ksize, stride, pad, outsize, cover_all).apply((x,))[0]
