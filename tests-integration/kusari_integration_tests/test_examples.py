@@ -64,7 +64,6 @@ def _require_extras() -> None:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONWARNINGS"] = "error::DeprecationWarning"  # our own deprecations surface
     env["MPLBACKEND"] = "Agg"
     env.pop("PYTHONPATH", None)  # run against the installed packages only
     return env
