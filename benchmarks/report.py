@@ -71,6 +71,12 @@ TARGETS = (
 )
 
 
+_CLOCKS = {
+    "wall": "wall time (`time.perf_counter`)",
+    "cpu": "process CPU time (`time.process_time`; the machine was shared)",
+}
+
+
 def summarize(samples: list[float]) -> dict[str, float]:
     """Median, min, max and count of ``samples``."""
     return {
@@ -159,11 +165,12 @@ def markdown(data: dict[str, Any]) -> str:
         f"# Benchmark results ({meta['mode']}, {meta['device']})",
         "",
         f"- Date: {meta['date']}; git {meta['git']}; took {meta['duration_s']:.0f} s.",
-        f"- Machine: {meta['machine']}.",
+        f"- Machine: {meta['machine']}; load average {meta.get('load', '?')} (start / end).",
         f"- Threads: OMP/OPENBLAS/MKL_NUM_THREADS={meta['threads']} for every implementation.",
         f"- Rounds: {meta['rounds']}, implementations rotated every round; one subprocess per"
         " (round, workload, implementation); `gc.collect()` off the clock before each sample.",
         "- Cells: median [min-max] of the pooled samples; ratios are ratios of medians.",
+        f"- Clock: {_CLOCKS.get(meta.get('clock', 'wall'), meta.get('clock'))}.",
     ]
     for label, env in meta.get("interpreters", {}).items():
         lines.append(f"- {label}: {env}")
@@ -177,7 +184,7 @@ def markdown(data: dict[str, Any]) -> str:
             row = [f"{w.id} {w.title}", m.label]
             row += [_cell(per_impl.get(i), m.name) for i in impls]
             for a, b in ratios:
-                r = ratio(results, w.name, m.name, a, b)
+                r = None if m.blind & {a, b} else ratio(results, w.name, m.name, a, b)
                 row.append("n/a" if r is None else f"{r:.3f}")
             lines.append("| " + " | ".join(row) + " |")
 
@@ -186,7 +193,7 @@ def markdown(data: dict[str, Any]) -> str:
         lines += ["", "## Targets (design §4)", "", "| target | measured | status |"]
         lines.append("|---|---|---|")
         for t in targets:
-            v = "n/a" if t["value"] is None else fmt(t["value"])
+            v = "n/a" if t["value"] is None else f"{t['value']:.4g}"
             lines.append(f"| {t['target']} | {v} | {t['status']} |")
         lines += [
             "",

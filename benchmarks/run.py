@@ -7,8 +7,8 @@ Normally started by ``nox -s bench`` (which also builds the Chainer 7.8.1 venv a
 ``MALLOC_MMAP_THRESHOLD_`` for the memory workload); ``OPENBLAS_CORETYPE`` and the rest of
 the environment pass through untouched.  The samples of all rounds are pooled.
 
-Results go to ``benchmarks/results/<timestamp>.{md,json}``; a run of the default selection
-also rewrites ``latest.{md,json}`` (``latest-cuda.*`` on the GPU) and, on the CPU, the
+Results go to ``benchmarks/results/<timestamp>.{md,json}``; a full run of the default
+selection also rewrites ``latest.{md,json}`` (``latest-cuda.*`` on the GPU) and, on the CPU, the
 results section of ``benchmarks/README.md``.
 """
 
@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--samples", type=int, help="samples per subprocess (default per workload)")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     p.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads (default 1)")
+    p.add_argument(
+        "--clock",
+        choices=tuple(workloads.CLOCKS),
+        default="wall",
+        help="wall (default) or cpu: process CPU time, for a machine shared with other work",
+    )
     p.add_argument("--chainer-python", help="the Chainer 7.8.1 interpreter")
     p.add_argument("--chainer-unavailable", help="why there is no Chainer interpreter")
     p.add_argument("--timeout", type=float, default=600.0, help="per subprocess, seconds")
@@ -93,6 +99,13 @@ def _machine() -> str:
     except OSError:
         pass
     return f"{model}, nproc={os.cpu_count()}, {platform.system()} {platform.release()}"
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
 
 
 def _git() -> str:
@@ -166,6 +179,8 @@ class Runner:
                 str(samples),
                 "--device",
                 self.args.device,
+                "--clock",
+                self.args.clock,
                 "--out",
                 str(out),
             ]
@@ -271,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: --device cuda skipped, no CUDA device here ({reason})")
             return 0
 
+    if device != "cpu" and args.clock != "wall":
+        print("bench: --clock cpu cannot time a GPU (the host waits for the device)")
+        return 2
     default_selection = args.impls is None and args.workloads is None
     if args.impls is None:
         impls = [i for i in adapters.IMPLS if device == "cpu" or i.gpu]
@@ -283,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (QUICK_ROUNDS if args.quick else FULL_ROUNDS)
 
     runner = Runner(args)
+    load_start = _load()
     started = time.perf_counter()
     date = dt.datetime.now(dt.UTC).astimezone()
     for r in range(rounds):
@@ -305,10 +324,12 @@ def main(argv: list[str] | None = None) -> int:
             "date": date.isoformat(timespec="seconds"),
             "git": _git(),
             "machine": _machine(),
+            "load": f"{load_start} / {_load()}",
             "device": device,
             "mode": "quick" if args.quick else "full",
             "rounds": rounds,
             "threads": args.threads,
+            "clock": args.clock,
             "impls": [i.name for i in impls],
             "workloads": [w.name for w in selected],
             "duration_s": time.perf_counter() - started,
@@ -338,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     (out_dir / f"{stamp}{suffix}.md").write_text(table, encoding="utf-8")
     (out_dir / f"{stamp}{suffix}.json").write_text(text, encoding="utf-8")
     written = [out_dir / f"{stamp}{suffix}.md"]
-    if default_selection:
+    if default_selection and not args.quick:
         (out_dir / f"latest{suffix}.md").write_text(table, encoding="utf-8")
         (out_dir / f"latest{suffix}.json").write_text(text, encoding="utf-8")
         written.append(out_dir / f"latest{suffix}.md")

@@ -50,10 +50,13 @@ def environment(impl: str) -> dict[str, Any]:
     }
 
 
-def measure(impl: str, workload: str, samples: int, device: str) -> dict[str, Any]:
+def measure(
+    impl: str, workload: str, samples: int, device: str, clock: str = "wall"
+) -> dict[str, Any]:
     """Run the workload and return the result object (never raises for a framework error)."""
     w = workloads.get(workload)
-    result: dict[str, Any] = {"impl": impl, "workload": w.name, "device": device}
+    workloads.set_clock(clock)
+    result: dict[str, Any] = {"impl": impl, "workload": w.name, "device": device, "clock": clock}
     try:
         if device != "cpu" and w.cpu_only:
             raise Unavailable(f"workload {w.name} runs on the CPU only")
@@ -85,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workload", required=True, help="id (a-f) or name (chain, ...)")
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--clock", choices=tuple(workloads.CLOCKS), default="wall")
     parser.add_argument("--out", help="write the JSON result here (default: stdout)")
     args = parser.parse_args(argv)
-    result = measure(args.impl, args.workload, args.samples, args.device)
+    result = measure(args.impl, args.workload, args.samples, args.device, args.clock)
     text = json.dumps(result, allow_nan=True)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
