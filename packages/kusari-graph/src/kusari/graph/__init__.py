@@ -6,7 +6,11 @@
   :func:`grad` (gradients returned, optionally differentiable).
 * Configuration on :mod:`contextvars`: :data:`config`, :data:`global_config`,
   :func:`using_config`, :func:`no_backprop_mode`, :func:`force_backprop_mode`.
-* Hooks: :class:`FunctionHook`; input checks: :mod:`kusari.graph.type_check`.
+* Hooks: :class:`FunctionHook` (ready-made ones in :mod:`kusari.graph.function_hooks`).
+* Submodules, also attributes of this package: :mod:`kusari.graph.type_check` (input
+  checks), :mod:`kusari.graph.gradient_check` (numerical gradient checks),
+  :mod:`kusari.graph.computational_graph` (DOT text of a graph) and
+  :mod:`kusari.graph.function_hooks`.
 
 Importing this package also imports :mod:`kusari.functions`, which installs the Variable
 operators (``+ - * / ** @``, indexing, ...).
@@ -22,6 +26,9 @@ Example:
     array([1.5728954 , 0.83994865], dtype=float32)
 """
 
+from . import computational_graph as computational_graph
+from . import function_hooks as function_hooks
+from . import gradient_check as gradient_check
 from . import type_check as type_check
 from .__about__ import __version__ as __version__
 from ._backprop import backward as backward
@@ -81,7 +88,11 @@ __all__ = [
     # hooks and checks
     "FunctionHook",
     "get_function_hooks",
+    # submodules
     "type_check",
+    "gradient_check",
+    "computational_graph",
+    "function_hooks",
 ]
 
 # The Variable operators are differentiable functions of kusari.functions (same

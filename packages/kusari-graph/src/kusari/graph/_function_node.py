@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import numpy
 
-from kusari.devices import Array, get_array_module, get_device_from_array, is_array, using_device
+from kusari.devices import Array, get_array_module
 
-from . import _config
-from ._function_hook import FunctionHook, _merged_hooks
+from . import _function_node_apply, _function_node_hooks, _function_node_retained
+from ._function_hook import FunctionHook
+from ._function_node_hooks import local_hooks_used as _local_hooks_used
+from ._function_node_retained import released_error as _released_error
 from ._input_spec import InputSpec
-from ._variable import Variable, VariableOrArray, _make_variable, _type_name
-from ._variable_node import VariableNode, _dead
+from ._variable import Variable, _type_name
+from ._variable_node import VariableNode
 
 if TYPE_CHECKING:
     from .type_check import TypeInfoTuple
@@ -24,16 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["FunctionNode"]
 
 _ndarray = numpy.ndarray
-_object_new = object.__new__
-_ref = weakref.ref
-_snapshot_var = _config._snapshot_var
-_global_version = _config._global_version
-# Set once any function gets a local hook; until then apply() never looks for them.
-_local_hooks_used = [False]
-_FAST_TYPES = (Variable, numpy.ndarray)
-# Typed as optional so that type checkers do not take the attributes that apply() resets
-# to it for always None (forward may call retain_inputs/retain_outputs).
-_NOT_RETAINED: tuple[int, ...] | None = None
 
 
 def _owner(cls: type, name: str) -> type:
@@ -179,247 +171,7 @@ class FunctionNode:
 
     # -- applying --------------------------------------------------------------------------
 
-    def apply(self, inputs: Iterable[VariableOrArray]) -> tuple[Variable, ...]:
-        """Compute the outputs and, when backprop is enabled, record this node in the graph.
-
-        Arrays among the inputs are treated as constants (``requires_grad=False``).
-        Inputs on a GPU make their device current during :meth:`forward`.
-
-        Args:
-            inputs: The inputs: Variables or arrays.
-
-        Returns:
-            The output Variables; they ``requires_grad`` if any input does.
-
-        Raises:
-            TypeError: If an input is neither a Variable nor an array, or :meth:`forward`
-                does not return a tuple of arrays.
-            kusari.graph.type_check.InvalidType: If the inputs fail the type check.
-        """
-        snapshot = _snapshot_var.get()
-        if snapshot.version != _global_version[0]:
-            snapshot = _config.current()
-        if type(inputs) is not tuple:
-            inputs = tuple(inputs)
-
-        # Unwrap the inputs.  One or two plain Variables (or a Variable and an array) are
-        # the hot cases and take the inlined paths: ``layout`` 1 or 2; 0 is the general one.
-        n_inputs = len(inputs)
-        x0: Any = inputs[0] if n_inputs else None
-        x1: Any = None
-        if n_inputs == 1 and type(x0) is Variable:
-            d0 = x0._data[0]
-            if d0 is None:
-                raise _uninitialized_input(self, x0)
-            requires_grad = x0._requires_grad
-            in_data: tuple[Array, ...] = (d0,)
-            on_cpu = type(d0) is _ndarray
-            layout = 1
-        elif n_inputs == 2 and type(x0) is Variable and type(inputs[1]) in _FAST_TYPES:
-            x1 = inputs[1]
-            d0 = x0._data[0]
-            if type(x1) is Variable:
-                d1 = x1._data[0]
-                requires_grad = x0._requires_grad or x1._requires_grad
-            else:
-                d1 = x1
-                requires_grad = x0._requires_grad
-            if d0 is None or d1 is None:
-                raise _uninitialized_input(self, x0 if d0 is None else x1)
-            in_data = (d0, d1)
-            on_cpu = type(d0) is _ndarray and type(d1) is _ndarray
-            layout = 2
-        else:
-            in_data, requires_grad, on_cpu = _unwrap(self, inputs)
-            layout = 0
-
-        cls = type(self)
-        if snapshot.type_check:
-            spec_check = cls._spec_check
-            if spec_check is not None:
-                if not spec_check(in_data):
-                    assert cls.input_spec is not None
-                    cls.input_spec.raise_error(in_data, self.label)
-            elif cls._spec_arity >= 0 and n_inputs != cls._spec_arity:
-                assert cls.input_spec is not None
-                cls.input_spec.raise_error(in_data, self.label)
-            if cls._has_check_type_forward:
-                self._check_data_type_forward(in_data)
-
-        hooks = _merged_hooks(self) if _local_hooks_used[0] else snapshot.hooks
-        if hooks:
-            for hook in hooks.values():
-                hook.forward_preprocess(self, in_data)
-
-        self._input_indexes_to_retain = _NOT_RETAINED
-        self._output_indexes_to_retain = _NOT_RETAINED
-        if on_cpu:
-            outputs = self.forward(in_data)
-        else:
-            with using_device(get_device_from_array(*in_data)):
-                outputs = self.forward(in_data)
-        if type(outputs) is not tuple:
-            raise TypeError(
-                f"{self.label}.forward must return a tuple of arrays, got {_type_name(outputs)}"
-            )
-        if len(outputs) != 1 or type(outputs[0]) is not _ndarray:
-            return self._apply_general(snapshot, hooks, inputs, in_data, outputs, requires_grad)
-        y = outputs[0]
-        if snapshot.debug:
-            self._debug_forward(outputs)
-
-        if hooks:
-            for hook in hooks.values():
-                hook.forward_postprocess(self, in_data)
-
-        variable: Variable = _object_new(Variable)
-        variable._data = [y]
-        variable._node = None
-        variable._grad = None
-        variable._grad_var = None
-        variable._requires_grad = requires_grad
-        variable._name = None
-        variable._loss_scale = None
-        variable._grad_valid = True
-        if not snapshot.enable_backprop:
-            return (variable,)
-
-        # Record the graph: the inputs' nodes strongly, the output's node weakly.
-        nodes: tuple[VariableNode, ...]
-        if layout == 1:
-            n0 = x0._node
-            if n0 is None:
-                n0 = x0.node
-            rank = n0._rank
-            self._inputs = nodes = (n0,)
-        elif layout == 2:
-            n0 = x0._node
-            if n0 is None:
-                n0 = x0.node
-            if type(x1) is Variable:
-                n1 = x1._node
-                if n1 is None:
-                    n1 = x1.node
-            else:
-                n1 = _object_new(VariableNode)
-                n1._variable = _dead
-                n1._data = None
-                n1._creator_node = None
-                n1._rank = 0
-                n1._requires_grad = False
-                n1._old_style_grad_generator = None
-                n1.name = None
-                n1.dtype = x1.dtype
-                n1.shape = x1.shape
-            rank = n0._rank
-            if n1._rank > rank:
-                rank = n1._rank
-            self._inputs = nodes = (n0, n1)
-        else:
-            nodes, rank = _input_nodes(inputs, in_data)
-            self._inputs = nodes
-        self._rank = rank
-        node: VariableNode = _object_new(VariableNode)
-        node._variable = _ref(variable)
-        node._data = None
-        node._creator_node = self
-        node._rank = rank + 1
-        node._requires_grad = requires_grad
-        node._old_style_grad_generator = None
-        node.name = None
-        node.dtype = y.dtype
-        node.shape = y.shape
-        variable._node = node
-        self._outputs = (_ref(node),)
-
-        retained = self._input_indexes_to_retain
-        if retained is not None:
-            for index in retained:
-                nodes[index]._data = in_data[index]
-        if self._output_indexes_to_retain is not None:
-            node._data = y
-            self._retained_output_data = (y,)
-        return (variable,)
-
-    def _apply_general(
-        self,
-        snapshot: Any,
-        hooks: Any,
-        inputs: tuple[VariableOrArray, ...],
-        in_data: tuple[Array, ...],
-        outputs: tuple[Any, ...],
-        requires_grad: bool,
-    ) -> tuple[Variable, ...]:
-        """The rest of :meth:`apply` for several outputs or NumPy scalar outputs."""
-        for y in outputs:
-            if type(y) is not _ndarray:
-                outputs = self._arrays_from_forward(outputs)
-                break
-        if snapshot.debug:
-            self._debug_forward(outputs)
-        if hooks:
-            for hook in hooks.values():
-                hook.forward_postprocess(self, in_data)
-        ret_list = [_make_variable(y, requires_grad) for y in outputs]
-        ret = tuple(ret_list)
-        if not snapshot.enable_backprop:
-            return ret
-        nodes, rank = _input_nodes(inputs, in_data)
-        self._rank = rank
-        self._inputs = nodes
-        refs = []
-        for variable, y in zip(ret_list, outputs, strict=True):
-            node = _bare_node(variable, y, requires_grad)
-            node._creator_node = self
-            node._rank = rank + 1
-            variable._node = node
-            refs.append(_ref(node))
-        self._outputs = tuple(refs)
-        retained = self._input_indexes_to_retain
-        if retained is not None:
-            for index in retained:
-                nodes[index]._data = in_data[index]
-        retained = self._output_indexes_to_retain
-        if retained is not None:
-            kept: list[Array | None] = [None] * len(outputs)
-            for index in retained:
-                kept[index] = outputs[index]
-                out_node = ret_list[index]._node
-                assert out_node is not None
-                out_node._data = outputs[index]
-            self._retained_output_data = tuple(kept)
-        return ret
-
-    def _arrays_from_forward(self, outputs: tuple[Any, ...]) -> tuple[Array, ...]:
-        """Wrap NumPy scalars (from reductions of 0-d results) into 0-d arrays."""
-        arrays = []
-        for y in outputs:
-            if isinstance(y, numpy.generic):
-                y = numpy.asarray(y)
-            elif not is_array(y):
-                raise TypeError(
-                    f"{self.label}.forward must return a tuple of arrays, got a "
-                    f"{_type_name(y)} among them"
-                )
-            arrays.append(y)
-        return tuple(arrays)
-
-    def _check_data_type_forward(self, in_data: tuple[Array, ...]) -> None:
-        from . import type_check
-
-        in_types = type_check.get_types(in_data, "in_types", False, light=True)
-        try:
-            self.check_type_forward(in_types)
-        except type_check._LightModeFailure:
-            raise type_check._run_full_mode(self.check_type_forward, in_data, self.label) from None
-        except type_check.InvalidType as error:
-            raise type_check._with_context(error, self.label) from None
-
-    def _debug_forward(self, outputs: tuple[Array, ...]) -> None:
-        self._stack = traceback.extract_stack()[:-2]
-        for y in outputs:
-            if y.dtype.kind in "fc" and bool(get_array_module(y).isnan(y).any()):
-                raise RuntimeError(f"NaN is detected on forward computation of {self.label}")
+    apply = _function_node_apply.apply
 
     def __call__(self, *args: object, **kwargs: object) -> NoReturn:
         raise RuntimeError(
@@ -572,26 +324,7 @@ class FunctionNode:
         """
         self._output_indexes_to_retain = tuple(indexes)
 
-    def get_retained_inputs(self) -> tuple[Variable, ...]:
-        """Return the retained inputs as Variables (the live ones, or rebuilt ones).
-
-        Returns:
-            One Variable per index given to :meth:`retain_inputs`.
-        """
-        indexes = getattr(self, "_input_indexes_to_retain", None)
-        if indexes is None:
-            return ()
-        inputs = self.inputs
-        result = []
-        for index in indexes:
-            node = inputs[index]
-            variable = node.get_variable_or_none()
-            if variable is None:
-                if node._data is None:
-                    raise _released_error(self, f"input #{index}")
-                variable = node.get_variable()
-            result.append(variable)
-        return tuple(result)
+    get_retained_inputs = _function_node_retained.get_retained_inputs
 
     def retained_input_array(self, index: int) -> Array:
         """Return the array of a retained input (for :meth:`backward_arrays`).
@@ -617,43 +350,7 @@ class FunctionNode:
             data = variable._data[0]
         return data
 
-    def get_retained_outputs(self) -> tuple[Variable, ...]:
-        """Return the retained outputs as Variables.
-
-        An output whose node has been garbage-collected is rebuilt from the retained array,
-        with this function as its creator.
-
-        Returns:
-            One Variable per index given to :meth:`retain_outputs`.
-        """
-        indexes = getattr(self, "_output_indexes_to_retain", None)
-        if indexes is None:
-            return ()
-        retained = getattr(self, "_retained_output_data", None)
-        if retained is None:
-            raise _released_error(self, "outputs")
-        outputs = list(self.outputs)
-        modified = False
-        result = []
-        for index in indexes:
-            node = outputs[index]()
-            data = retained[index]
-            if node is None:
-                variable = _make_variable(data, True)
-                new_node = variable.node
-                new_node._creator_node = self
-                new_node._rank = self.rank + 1
-                new_node._data = data
-                outputs[index] = _ref(new_node)
-                modified = True
-            else:
-                variable = node.get_variable()
-                if variable._data[0] is None:
-                    variable._data[0] = data
-            result.append(variable)
-        if modified:
-            self.outputs = tuple(outputs)
-        return tuple(result)
+    get_retained_outputs = _function_node_retained.get_retained_outputs
 
     @property
     def output_data(self) -> tuple[Array | None, ...]:
@@ -696,102 +393,11 @@ class FunctionNode:
             _local_hooks_used[0] = True
         return hooks
 
-    def add_hook(self, hook: FunctionHook, name: str | None = None) -> None:
-        """Register a hook on this function only.
-
-        Args:
-            hook: The hook.
-            name: The name to register it under; ``hook.name`` when omitted.
-
-        Raises:
-            TypeError: If ``hook`` is not a :class:`FunctionHook`.
-            KeyError: If a hook of that name is already registered here.
-        """
-        if not isinstance(hook, FunctionHook):
-            raise TypeError(f"hook must be a FunctionHook, got {_type_name(hook)}")
-        if name is None:
-            name = hook.name
-        hooks = self.local_function_hooks
-        if name in hooks:
-            raise KeyError(f"a hook named {name!r} is already registered on {self.label}")
-        hooks[name] = hook
-        hook.added(self)
-
-    def delete_hook(self, name: str) -> None:
-        """Unregister a hook of this function.
-
-        Args:
-            name: Its name.
-
-        Raises:
-            KeyError: If no hook of that name is registered here.
-        """
-        hooks = self.local_function_hooks
-        if name not in hooks:
-            raise KeyError(f"no hook named {name!r} is registered on {self.label}")
-        hooks[name].deleted(self)
-        del hooks[name]
+    add_hook = _function_node_hooks.add_hook
+    delete_hook = _function_node_hooks.delete_hook
 
     def __repr__(self) -> str:
         return f"<{self.label} rank={self.rank}>"
-
-
-def _unwrap(
-    func: FunctionNode, inputs: tuple[VariableOrArray, ...]
-) -> tuple[tuple[Array, ...], bool, bool]:
-    """The input arrays, whether any input requires grad, and whether all are NumPy."""
-    in_list: list[Array] = []
-    requires_grad = False
-    on_cpu = True
-    for x in inputs:
-        if isinstance(x, Variable):
-            data = x._data[0]
-            if data is None:
-                raise _uninitialized_input(func, x)
-            if x._requires_grad:
-                requires_grad = True
-        elif type(x) is _ndarray or is_array(x):
-            data = x
-        else:
-            raise TypeError(
-                f"{func.label}: inputs must be Variables or arrays, got {_type_name(x)} "
-                f"at position {len(in_list)}"
-            )
-        if type(data) is not _ndarray:
-            on_cpu = False
-        in_list.append(data)
-    return tuple(in_list), requires_grad, on_cpu
-
-
-def _input_nodes(
-    inputs: tuple[VariableOrArray, ...], in_data: tuple[Array, ...]
-) -> tuple[tuple[VariableNode, ...], int]:
-    """The nodes of the inputs (bare ones for arrays) and their largest rank."""
-    nodes = []
-    rank = 0
-    for x, data in zip(inputs, in_data, strict=True):
-        if isinstance(x, Variable):
-            node = x.node
-            if node._rank > rank:
-                rank = node._rank
-        else:
-            node = _bare_node(None, data, False)
-        nodes.append(node)
-    return tuple(nodes), rank
-
-
-def _bare_node(variable: Variable | None, data: Array, requires_grad: bool) -> VariableNode:
-    node: VariableNode = _object_new(VariableNode)
-    node._variable = _dead if variable is None else _ref(variable)
-    node._data = None
-    node._creator_node = None
-    node._rank = 0
-    node._requires_grad = requires_grad
-    node._old_style_grad_generator = None
-    node.name = None
-    node.dtype = data.dtype
-    node.shape = data.shape
-    return node
 
 
 def _select_targets(
@@ -812,19 +418,4 @@ def _select_targets(
     raise ValueError(
         f"{func.label}.backward returned {len(gxs)} gradients; expected one per input "
         f"({len(func.inputs)}) or one per target input ({n_targets})"
-    )
-
-
-def _uninitialized_input(func: FunctionNode, x: Variable) -> RuntimeError:
-    name = "" if x.name is None else f" {x.name!r}"
-    return RuntimeError(
-        f"{func.label}: input Variable{name} is uninitialized (its array is None); "
-        "initialize it before applying functions to it"
-    )
-
-
-def _released_error(func: FunctionNode, what: str) -> RuntimeError:
-    return RuntimeError(
-        f"the retained {what} of {func.label} are no longer available; they were released by "
-        "backward(release_retained=True), so the graph cannot be backpropagated through again"
     )
