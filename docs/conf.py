@@ -74,8 +74,10 @@ intersphinx_mapping = {
 # ``tests`` session runs the same docstrings), so an example passes both or neither.
 # Optional third-party packages are looked up here, so that a block needing one can say
 # ``:skipif: torch is None`` and is skipped, not failed, where it is not installed.
-doctest_global_setup = """
+# ``DOCS_DIR`` is this folder, for examples that read the files of ``_snippets/``.
+doctest_global_setup = f"""
 import numpy
+DOCS_DIR = {str(pathlib.Path(__file__).parent.resolve())!r}
 try:
     import torch
 except ImportError:
@@ -84,6 +86,10 @@ try:
     import safetensors
 except ImportError:
     safetensors = None
+try:
+    import mypy.api
+except ImportError:
+    mypy = None
 """
 
 myst_enable_extensions = ["colon_fence"]
