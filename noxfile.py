@@ -71,7 +71,9 @@ EXAMPLE_EXTRAS = "[progress,plot,datasets]"
 
 TEST_REQUIREMENTS = ["pytest>=8.3"]
 TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0"]
-DOCS_REQUIREMENTS = ["sphinx>=8", "furo", "myst-parser>=4"]
+# mypy and safetensors let the typing and serialization guides run their examples (both
+# skip them, with a :skipif:, where the package is missing).
+DOCS_REQUIREMENTS = ["sphinx>=8", "furo", "myst-parser>=4", "mypy>=1.13", "safetensors>=0.4"]
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "no"
