@@ -273,6 +273,7 @@ def _update_readme(table: str) -> None:
     if start < 0 or end < start:
         return
     body = table.split("\n", 1)[1].strip()  # drop the file's own title
+    body = body.replace("\n## ", "\n### ")  # nest its sections under "Latest results"
     new = text[: start + len(README_START)] + "\n\n" + body + "\n\n" + text[end:]
     README.write_text(new, encoding="utf-8")
 
