@@ -19,8 +19,12 @@ LEAVES = {
         "kusari.initializers",
         "kusari.serializers",
     ],
-    "kusari-training": ["kusari.training", "kusari.iterators", "kusari.datasets",
-                        "kusari.reporter"],
+    "kusari-training": [
+        "kusari.training",
+        "kusari.iterators",
+        "kusari.datasets",
+        "kusari.reporter",
+    ],
     "kusari-distributed": ["kusari.distributed"],
     "kusari": ["kusari.compat"],
 }
@@ -37,8 +41,9 @@ def test_kusari_is_a_namespace_spanning_every_distribution() -> None:
             module = importlib.import_module(leaf)
             assert module.__file__ is not None
             assert pathlib.Path(module.__file__).resolve().parent.parent in roots
-    # Each distribution contributes its own folder to the namespace.
-    assert len(roots) == len(LEAVES)
+    # Editable installs give one folder per distribution; regular installs share one
+    # site-packages/kusari folder.  Anything else means a stray copy is on the path.
+    assert len(roots) in (1, len(LEAVES)), sorted(map(str, roots))
 
 
 @pytest.mark.parametrize(("dist", "leaves"), list(LEAVES.items()))

@@ -102,8 +102,7 @@ class StatefulPeepholeLSTM(_StatefulLSTMBase):
         """One step: update ``c`` and ``h`` from ``x`` and return ``h``."""
         lstm_in = reshape(self._gates(x), (len(x), self.state_size, 4))
         a, i, f, o = (
-            reshape(g, (len(x), self.state_size))
-            for g in split_axis(lstm_in, 4, axis=2)
+            reshape(g, (len(x), self.state_size)) for g in split_axis(lstm_in, 4, axis=2)
         )
         c: VariableOrArray = self._zeros(x) if self.c is None else self.c
         peep_in_i = self.peep_i(c)
