@@ -69,6 +69,14 @@ INSTALL_EXTRAS: dict[str, str] = {"kusari-distributed": "[mpich]"}
 # scikit-learn (whose bundled digits they train on).
 EXAMPLE_EXTRAS = "[progress,plot,datasets]"
 
+# The optional extras of the package under test, so that its own tests of those optional
+# paths run in the matrix (the integration tests check that every package also imports
+# without them).
+TEST_EXTRAS: dict[str, str] = {
+    "kusari-links": "safetensors",
+    "kusari-training": "progress,plot,datasets",
+}
+
 TEST_REQUIREMENTS = ["pytest>=8.3"]
 TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0"]
 # mypy and safetensors let the typing and serialization guides run their examples (both
@@ -121,7 +129,10 @@ def _pytest(session: nox.Session, *args: str) -> None:
 @nox.parametrize("package", list(PACKAGES))
 def tests(session: nox.Session, package: str) -> None:
     """One package, installed with only its declared dependencies, then its tests."""
-    session.install(*_with_siblings(package), *TEST_REQUIREMENTS)
+    targets = _with_siblings(package)
+    if package in TEST_EXTRAS:
+        targets[-1] = f"{_package_dir(package)}[{TEST_EXTRAS[package]}]"
+    session.install(*targets, *TEST_REQUIREMENTS)
     # MPI comes with the [mpich] extra: its tests must run here, not skip.
     session.env["KUSARI_REQUIRE_MPI"] = "1"
     tests_dir = ROOT / "packages" / package / "tests"
@@ -218,7 +229,7 @@ def _wheel_for(out: pathlib.Path, name: str) -> pathlib.Path:
 @nox.session(python=PYTHONS[0])
 def types(session: nox.Session) -> None:
     """mypy --strict on all src and tests, then on user code against the installed wheels."""
-    session.install(*_with_siblings("kusari"), *TYPE_REQUIREMENTS)
+    session.install(*_with_example_extras("kusari"), *TYPE_REQUIREMENTS)
     session.run(
         "mypy",
         "--config-file",
@@ -226,6 +237,7 @@ def types(session: nox.Session) -> None:
         *[str(p) for p in sorted((ROOT / "packages").glob("*/src"))],
         *[str(p) for p in sorted((ROOT / "packages").glob("*/tests"))],
         str(ROOT / "tests-integration"),
+        str(ROOT / "examples"),
     )
 
     # Downstream: what a user who pip-installs the wheels sees.
