@@ -113,7 +113,8 @@ def backward(
     Args:
         outputs: The output Variables.
         grad_outputs: Their initial gradients.
-        enable_double_backprop: Record the backward computation for double backprop.
+        enable_double_backprop: Record the backward computation for double backprop
+            (see :meth:`Variable.backward` for ``config.lazy_grad_sum``).
 
     Raises:
         TypeError: If ``outputs`` is not a sequence of Variables.
@@ -214,7 +215,8 @@ def grad(
         grad_inputs: Gradients to add to the results (out of place).
         set_grad: Also store each result as the input's ``grad_var``.
         retain_grad: Keep the gradients of the intermediate Variables traversed.
-        enable_double_backprop: Record the computation for double backprop.
+        enable_double_backprop: Record the computation for double backprop
+            (see :meth:`Variable.backward` for ``config.lazy_grad_sum``).
         loss_scale: Multiply the initial gradients by this factor.
 
     Returns:

@@ -19,6 +19,7 @@ from kusari.devices import get_array_module
 from . import _config
 from ._backprop_grads import (
     Grad,
+    LazyGradTable,
     accumulate_step,
     arrays_of,
     as_owned_array,
@@ -57,7 +58,12 @@ def run(
     Without ``capture`` (backward mode) the leaves reached get their gradients accumulated
     into ``grad``/``grad_var``; with it (``grad()`` mode) the leaves are left alone.
     """
-    grads: dict[VariableNode, Grad] = {} if initial is None else dict(initial)
+    snapshot = _config.current()
+    grads: dict[VariableNode, Grad]
+    if double and snapshot.values["lazy_grad_sum"]:
+        grads = LazyGradTable(initial)
+    else:
+        grads = {} if initial is None else dict(initial)
     leaves: dict[VariableNode, None] = {}
     captured: dict[VariableNode, Grad] = {}
     assign_leaves = capture is None
@@ -67,7 +73,6 @@ def run(
     processed: list[FunctionNode] = []
     push = heapq.heappush
     pop = heapq.heappop
-    snapshot = _config.current()
     debug = snapshot.debug
     global_hooks = snapshot.hooks
     any_local_hooks = _local_hooks_used[0]
@@ -189,13 +194,13 @@ def run(
     if capture is not None:
         for node in capture:
             if node not in captured:
-                g = grads.get(node)
+                g = grads.pop(node, None)
                 if g is not None:
                     captured[node] = g
     if assign_leaves:
         assigned: set[int] = set()
         for node in leaves:
-            g = grads.get(node)
+            g = grads.pop(node, None)
             if g is None:
                 continue
             if not double:

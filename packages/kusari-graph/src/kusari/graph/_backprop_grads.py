@@ -5,6 +5,11 @@ node until the node's creator is processed; contributions are summed as they arr
 (``prev + g``, out of place).  A leaf's existing gradient is moved into the table when the
 leaf is first reached, and the sums are written back to the leaves at the end.
 
+With ``config.lazy_grad_sum`` and double backprop the table is a :class:`LazyGradTable`
+instead: it collects the contributions of each node in a list and sums them once, with
+``F.add(*grads)`` (one graph node), when the node's gradient is taken out of the table.
+The backward loop is the same for both tables.
+
 Gradients are arrays in array mode and Variables in Variable mode (double backprop).
 """
 
@@ -22,6 +27,7 @@ from ._variable_node import VariableNode
 
 __all__ = [
     "Grad",
+    "LazyGradTable",
     "accumulate_step",
     "arrays_of",
     "as_owned_array",
@@ -36,7 +42,12 @@ Grad = Any  # an array (array mode) or a Variable (Variable mode)
 
 
 def load_leaf_grad(node: VariableNode, grads: dict[VariableNode, Grad], double: bool) -> Grad:
-    """Move a leaf's existing gradient into the table (returns it, or None)."""
+    """Move a leaf's existing gradient into the table, in front of what is there already.
+
+    Returns:
+        The leaf's entry in the table afterwards (``None`` if it has none): what the
+        backward loop adds the next contribution to.
+    """
     variable = node._variable()
     if variable is None or not variable._grad_valid:
         return None
@@ -48,10 +59,16 @@ def load_leaf_grad(node: VariableNode, grads: dict[VariableNode, Grad], double: 
     else:
         grad_var = variable._grad_var
         existing = variable._grad if grad_var is None else grad_var._data[0]
-    if existing is not None:
-        prev = grads.get(node)
-        grads[node] = existing if prev is None else existing + prev
-    return existing
+    if existing is None:
+        return None
+    prev = grads.get(node)
+    if prev is None:
+        grads[node] = existing
+    elif type(prev) is _Pending:
+        prev.insert(0, existing)
+    else:
+        grads[node] = existing + prev
+    return grads.get(node)
 
 
 def as_owned_array(g: Any) -> Array:
@@ -135,3 +152,56 @@ def variables_of(func: FunctionNode, values: tuple[Any, ...]) -> tuple[Variable 
                 f"{func.label}.backward must return Variables, arrays or None, got {_type_name(v)}"
             )
     return tuple(result)
+
+
+class _Pending(list[Grad]):
+    """The gradients of one node not summed yet (in a :class:`LazyGradTable`)."""
+
+    __slots__ = ()
+
+    def __add__(self, g: Grad) -> _Pending:
+        # The backward loop adds a new contribution with ``prev + g``: collect it instead.
+        self.append(g)
+        return self
+
+
+class LazyGradTable(dict[VariableNode, Grad]):
+    """The gradient table of ``config.lazy_grad_sum`` in double backprop.
+
+    Storing a gradient starts a list for its node, adding to a stored gradient
+    (``table.get(node) + g``) appends to the list, and :meth:`pop` returns
+    ``F.add(*grads)``: one ``MultiAdd`` node in the recorded graph instead of a chain of
+    ``Add`` nodes, which makes differentiating the gradients again cheaper.  The values
+    are those of the eager table (the terms are added left to right, in the order they
+    arrived).
+
+    Array mode never uses it: there the sum costs the same number of additions either
+    way, and collecting the terms first only adds bookkeeping and keeps every term alive
+    (measured on the 1000-branch wide workload: 9% slower), so ``lazy_grad_sum`` has no
+    effect without double backprop.
+
+    Args:
+        initial: Gradients to start from.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, initial: dict[VariableNode, Grad] | None = None) -> None:
+        super().__init__()
+        if initial:
+            for node, g in initial.items():
+                self[node] = g
+
+    def __setitem__(self, node: VariableNode, g: Grad) -> None:
+        dict.__setitem__(self, node, g if type(g) is _Pending else _Pending((g,)))
+
+    def pop(self, node: VariableNode, default: Grad = None) -> Grad:
+        """Take the gradient of ``node`` out of the table, summed; ``default`` if none."""
+        pending = dict.pop(self, node, None)
+        if pending is None:
+            return default
+        if len(pending) == 1:
+            return pending[0]
+        from kusari.functions.math.add import add  # kusari.functions imports this package
+
+        return add(*pending)

@@ -445,7 +445,10 @@ class Variable:
             retain_grad: Keep the gradients of intermediate Variables too (by default only
                 leaves keep theirs; this one's gradient is consumed).
             enable_double_backprop: Record the backward computation as a graph, so that the
-                gradients can be differentiated again.
+                gradients can be differentiated again.  With ``config.lazy_grad_sum`` the
+                contributions to each gradient are then summed once, by one ``F.add``
+                node, instead of pairwise as they arrive (same values, a smaller graph);
+                without double backprop that setting has no effect.
             loss_scale: Multiply the initial gradient by this factor (for loss scaling);
                 the leaves remember it in ``_loss_scale``.
             release_retained: Release each function's retained arrays as soon as the
