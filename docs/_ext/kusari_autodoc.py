@@ -54,7 +54,122 @@ def _resolve_class_parameters(
             recorded[parameter] = stringify_annotation(hint, mode)  # type: ignore[arg-type]
 
 
+# -- module-level objects that automodule leaves out -------------------------------------------
+#
+# Autodoc documents a module's functions and classes, but a module-level *object* (a type
+# alias such as ``kusari.devices.Array``, a constant, ``kusari.graph.config``, the kernels
+# of ``kusari.devices.kernels``) only when its docstring is in the documented module's own
+# source.  kusari defines them in private modules and re-exports them, so automodule skips
+# them all.  The ``kusari-module-objects`` directive documents every such name of the
+# module's ``__all__``, with the docstring written after its assignment in the module that
+# defines it (or the object's own docstring, for callable objects such as the kernels).
+
+
+def _module_candidates(module_name: str) -> list[Any]:
+    import sys
+
+    leaf = ".".join(module_name.split(".")[:2])  # kusari.<leaf>
+    names = sorted(n for n in sys.modules if n == leaf or n.startswith(leaf + "."))
+    others = sorted(n for n in sys.modules if n.startswith("kusari.") and n not in names)
+    return [sys.modules[n] for n in (module_name, *names, *others) if n in sys.modules]
+
+
+def _attribute_doc(module_name: str, name: str, obj: object) -> str | None:
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    for candidate in _module_candidates(module_name):
+        if vars(candidate).get(name, _ABSENT) is not obj:
+            continue
+        try:
+            docs = ModuleAnalyzer.for_module(candidate.__name__).find_attr_docs()
+        except PycodeError:
+            continue
+        lines = docs.get(("", name))
+        if lines:
+            return "\n".join(lines)
+    return None
+
+
+_ABSENT = object()
+
+
+def _own_doc(obj: object) -> str | None:
+    doc = getattr(obj, "__doc__", None)
+    if not isinstance(doc, str) or doc == getattr(type(obj), "__doc__", None):
+        return None
+    return inspect.cleandoc(doc)
+
+
+def _plain_signature(obj: object) -> str | None:
+    try:
+        signature = inspect.signature(obj)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    bare = signature.replace(
+        parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
+        return_annotation=signature.empty,
+    )
+    return str(bare)
+
+
+def module_object_lines(app: Any, module_name: str) -> list[str]:
+    """Return reST documenting the objects of ``module_name.__all__`` automodule skips."""
+    import importlib
+    import types
+
+    from sphinx.ext.napoleon.docstring import GoogleDocstring
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    module = importlib.import_module(module_name)
+    try:
+        documented_here = ModuleAnalyzer.for_module(module_name).find_attr_docs()
+    except PycodeError:
+        documented_here = {}
+    lines: list[str] = []
+    for name in getattr(module, "__all__", ()):
+        if name.startswith("__") or name not in vars(module):
+            continue  # dunders, and names computed by a module __getattr__ (see its docs)
+        obj = vars(module)[name]
+        if isinstance(obj, types.ModuleType) or inspect.isclass(obj) or inspect.isroutine(obj):
+            continue
+        if ("", name) in documented_here:
+            continue  # its docstring is in this module's source: automodule has it
+        # A functools-wrapped callable object (a kernel) carries its own docstring.
+        own = _own_doc(obj) if hasattr(obj, "__wrapped__") else None
+        doc = own or _attribute_doc(module_name, name, obj) or ""
+        signature = _plain_signature(obj) if own else None
+        if signature is not None:
+            lines.append(f".. py:function:: {name}{signature}")
+        else:
+            lines.append(f".. py:data:: {name}")
+            if isinstance(obj, bool | int | float | str) or obj is None:
+                lines.append(f"   :value: {obj!r}")
+        lines.append(f"   :module: {module_name}")
+        lines.append("")
+        what = (
+            "function" if signature is not None else "module"
+        )  # "data" would read "X: y" as a type
+        converted = GoogleDocstring(
+            inspect.cleandoc(doc), app.config, app, what, f"{module_name}.{name}", obj
+        ).lines()
+        lines.extend(f"   {line}" if line else "" for line in converted)
+        lines.append("")
+    return lines
+
+
 def setup(app: Any) -> dict[str, object]:
-    """Connect after autodoc's own type hint recording (priority 500)."""
+    """Connect after autodoc's type hint recording; add ``kusari-module-objects``."""
+    from _rst import GeneratedDirective, setup_generated
+
+    class ModuleObjectsDirective(GeneratedDirective):
+        """``.. kusari-module-objects:: module``: the module objects automodule skips."""
+
+        required_arguments = 1
+
+        def lines(self) -> list[str]:
+            return module_object_lines(self.env.app, self.arguments[0])
+
     app.connect("autodoc-process-signature", _resolve_class_parameters, priority=600)
+    app.add_directive("kusari-module-objects", ModuleObjectsDirective)
+    setup_generated(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
