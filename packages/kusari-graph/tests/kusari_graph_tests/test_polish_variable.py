@@ -175,6 +175,11 @@ def test_weighted_mean_errors() -> None:
 @pytest.mark.parametrize(
     ("name", "module"),
     [
+        ("set_creator", "_variable_graph"),
+        ("set_creator_node", "_variable_graph"),
+        ("unchain", "_variable_graph"),
+        ("unchain_backward", "_variable_graph"),
+        ("retain_data", "_variable_graph"),
         ("zerograd", "_variable_grad"),
         ("addgrad", "_variable_grad"),
         ("copydata", "_variable_grad"),

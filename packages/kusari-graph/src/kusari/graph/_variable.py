@@ -10,7 +10,14 @@ import numpy
 
 from kusari.devices import Array, Device, Scalar, get_array_module, get_device_from_array, is_array
 
-from . import _variable_copy, _variable_device, _variable_grad, _variable_ops, _variable_text
+from . import (
+    _variable_copy,
+    _variable_device,
+    _variable_grad,
+    _variable_graph,
+    _variable_ops,
+    _variable_text,
+)
 from ._variable_copy import rebuild_variable as _rebuild_variable  # noqa: F401 (old pickles)
 from ._variable_grad import GRAD_INVALID_MESSAGE as _GRAD_INVALID_MESSAGE
 from ._variable_node import VariableNode
@@ -175,21 +182,8 @@ class Variable:
     def creator(self, func: FunctionNode | Function | None) -> None:
         self.node.creator = func
 
-    def set_creator(self, gen_func: FunctionNode | Function) -> None:
-        """Tell this Variable which function created it.
-
-        Args:
-            gen_func: The :class:`Function` or :class:`FunctionNode`.
-        """
-        self.node.set_creator(gen_func)
-
-    def set_creator_node(self, fnode: FunctionNode) -> None:
-        """Tell this Variable which function node created it.
-
-        Args:
-            fnode: The :class:`FunctionNode` that has this Variable as an output.
-        """
-        self.node.set_creator_node(fnode)
+    set_creator = _variable_graph.set_creator
+    set_creator_node = _variable_graph.set_creator_node
 
     @property
     def rank(self) -> int:
@@ -221,50 +215,9 @@ class Variable:
         """A short text of the shape and dtype, such as ``'(2, 3), float32'``."""
         return self.node.label
 
-    def unchain(self) -> None:
-        """Cut the link to the creator; backward stops at this Variable from now on."""
-        node = self._node
-        if node is not None:
-            node._creator_node = None
-
-    def unchain_backward(self) -> None:
-        """Cut every link of the graph behind this Variable (for truncated BPTT).
-
-        Every function reachable backwards from here forgets its inputs and outputs, so the
-        intermediate Variables and functions no one else refers to are freed.
-
-        Example:
-            >>> import numpy
-            >>> from kusari.graph import Variable
-            >>> x = Variable(numpy.ones(2, numpy.float32))
-            >>> y = x * 2
-            >>> z = y + 1
-            >>> z.unchain_backward()
-            >>> z.creator is None, y.creator is None
-            (True, True)
-        """
-        node = self._node
-        if node is None:
-            return
-        pending: list[FunctionNode] = []
-        seen: set[FunctionNode] = set()
-        creator = node._creator_node
-        if creator is not None:
-            pending.append(creator)
-            seen.add(creator)
-        node._creator_node = None
-        while pending:
-            func = pending.pop()
-            for input_node in func.inputs:
-                parent = input_node._creator_node
-                if parent is not None and parent not in seen:
-                    seen.add(parent)
-                    pending.append(parent)
-            func.unchain()
-
-    def retain_data(self) -> None:
-        """Make the node keep a reference to the array (see :meth:`VariableNode.retain_data`)."""
-        self.node.data = self._data[0]
+    unchain = _variable_graph.unchain
+    unchain_backward = _variable_graph.unchain_backward
+    retain_data = _variable_graph.retain_data
 
     # -- array -----------------------------------------------------------------------------
 
