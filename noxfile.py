@@ -81,8 +81,16 @@ TEST_REQUIREMENTS = ["pytest>=8.3"]
 # safetensors: the optional serializer is type-checked against the real library.
 TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0", "safetensors>=0.4"]
 # mypy and safetensors let the typing and serialization guides run their examples (both
-# skip them, with a :skipif:, where the package is missing).
-DOCS_REQUIREMENTS = ["sphinx>=8", "furo", "myst-parser>=4", "mypy>=1.13", "safetensors>=0.4"]
+# skip them, with a :skipif:, where the package is missing); pytest because the API
+# reference documents kusari.testing.attr, whose marks are pytest marks.
+DOCS_REQUIREMENTS = [
+    "sphinx>=8",
+    "furo",
+    "myst-parser>=4",
+    "mypy>=1.13",
+    "safetensors>=0.4",
+    "pytest>=8.3",
+]
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "no"

@@ -8,10 +8,12 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 _GENERATED_ATTR = "kusari_generated_docs"
+logger = logging.getLogger(__name__)
 
 
 class GeneratedDirective(SphinxDirective):
@@ -31,7 +33,18 @@ class GeneratedDirective(SphinxDirective):
         setattr(self.env, _GENERATED_ATTR, generated)
         source = f"<{self.name} directive>"
         content = StringList()
-        for line in self.lines():
+        try:
+            lines = list(self.lines())
+        except Exception as error:  # an import error, say: a warning, as autodoc gives
+            logger.warning(
+                "%s: cannot generate the content: %s: %s",
+                self.name,
+                type(error).__name__,
+                error,
+                location=self.get_location(),
+            )
+            return []
+        for line in lines:
             content.append(line, source)
         container = nodes.section()
         container.document = self.state.document
