@@ -78,8 +78,15 @@ TEST_EXTRAS: dict[str, str] = {
 }
 
 TEST_REQUIREMENTS = ["pytest>=8.3"]
-# safetensors: the optional serializer is type-checked against the real library.
-TYPE_REQUIREMENTS = ["mypy>=1.13", "pytest>=8.3", "numpy>=2.0", "safetensors>=0.4"]
+# safetensors and types-tqdm: optional code (the serializer, the examples) is checked against
+# the real library and its stubs.
+TYPE_REQUIREMENTS = [
+    "mypy>=1.13",
+    "pytest>=8.3",
+    "numpy>=2.0",
+    "safetensors>=0.4",
+    "types-tqdm",
+]
 # mypy and safetensors let the typing and serialization guides run their examples (both
 # skip them, with a :skipif:, where the package is missing); pytest because the API
 # reference documents kusari.testing.attr, whose marks are pytest marks.
