@@ -19,18 +19,22 @@ logger = logging.getLogger(__name__)
 class GeneratedDirective(SphinxDirective):
     """A directive whose content is reST computed at build time from the installed packages.
 
-    Its document is re-read on every build (see :func:`setup_generated`), so an incremental
-    build never shows a stale table after the packages changed.
+    By default its document is re-read on every build (see :func:`setup_generated`), so an
+    incremental build never shows a stale table after the packages changed.
     """
+
+    always_reread = True
+    """Re-read the document on every build; else subclasses note their dependencies."""
 
     def lines(self) -> Iterable[str]:
         """Return the reST lines to insert (subclasses implement it)."""
         raise NotImplementedError
 
     def run(self) -> list[nodes.Node]:
-        generated: set[str] = getattr(self.env, _GENERATED_ATTR, set())
-        generated.add(self.env.docname)
-        setattr(self.env, _GENERATED_ATTR, generated)
+        if self.always_reread:
+            generated: set[str] = getattr(self.env, _GENERATED_ATTR, set())
+            generated.add(self.env.docname)
+            setattr(self.env, _GENERATED_ATTR, generated)
         source = f"<{self.name} directive>"
         content = StringList()
         try:

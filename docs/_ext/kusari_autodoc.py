@@ -165,9 +165,16 @@ def setup(app: Any) -> dict[str, object]:
         """``.. kusari-module-objects:: module``: the module objects automodule skips."""
 
         required_arguments = 1
+        always_reread = False  # the page is re-read when a module of the package changes
 
         def lines(self) -> list[str]:
-            return module_object_lines(self.env.app, self.arguments[0])
+            result = module_object_lines(self.env.app, self.arguments[0])
+            leaf = ".".join(self.arguments[0].split(".")[:2])
+            for module in _module_candidates(self.arguments[0]):
+                path = getattr(module, "__file__", None)
+                if path and (module.__name__ == leaf or module.__name__.startswith(leaf + ".")):
+                    self.env.note_dependency(path)
+            return result
 
     app.connect("autodoc-process-signature", _resolve_class_parameters, priority=600)
     app.add_directive("kusari-module-objects", ModuleObjectsDirective)
