@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any
+from typing import Any, Literal
 
 from sphinx.util.typing import stringify_annotation
 
@@ -75,7 +75,8 @@ def _module_candidates(module_name: str) -> list[Any]:
 
 
 def _attribute_doc(module_name: str, name: str, obj: object) -> str | None:
-    from sphinx.pycode import ModuleAnalyzer, PycodeError
+    from sphinx.errors import PycodeError
+    from sphinx.pycode import ModuleAnalyzer
 
     for candidate in _module_candidates(module_name):
         if vars(candidate).get(name, _ABSENT) is not obj:
@@ -117,8 +118,9 @@ def module_object_lines(app: Any, module_name: str) -> list[str]:
     import importlib
     import types
 
+    from sphinx.errors import PycodeError
     from sphinx.ext.napoleon.docstring import GoogleDocstring
-    from sphinx.pycode import ModuleAnalyzer, PycodeError
+    from sphinx.pycode import ModuleAnalyzer
 
     module = importlib.import_module(module_name)
     try:
@@ -146,9 +148,8 @@ def module_object_lines(app: Any, module_name: str) -> list[str]:
                 lines.append(f"   :value: {obj!r}")
         lines.append(f"   :module: {module_name}")
         lines.append("")
-        what = (
-            "function" if signature is not None else "module"
-        )  # "data" would read "X: y" as a type
+        # As "data", napoleon would read a first line "X: y" as "type: description".
+        what: Literal["function", "module"] = "function" if signature is not None else "module"
         converted = GoogleDocstring(
             inspect.cleandoc(doc), app.config, app, what, f"{module_name}.{name}", obj
         ).lines()
