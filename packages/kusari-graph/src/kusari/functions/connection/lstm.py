@@ -1,20 +1,30 @@
-"""The LSTM cell (:func:`lstm`), on the fused ``lstm_forward``/``lstm_backward`` kernels."""
+"""The LSTM cell (:func:`lstm`) and its gate pre-activations (:func:`lstm_gates`).
+
+On NumPy the cell runs the gate-major functions of :mod:`._lstm_cpu`; on CuPy the fused
+``lstm_forward``/``lstm_backward`` kernels of :mod:`kusari.devices.kernels`.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import final
 
+import numpy
+
 from kusari.devices import Array, get_array_module, kernels
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
 from kusari.graph.type_check import TypeInfoTuple
 
+from .. import _utils
 from ..activation.sigmoid import sigmoid
 from ..activation.tanh import tanh
 from ..array.get_item import GetItemGrad, get_item
 from ..array.reshape import reshape
+from ..math.matmul import matmul
+from ..math.sum import sum as sum_
+from ._lstm_cpu import lstm_backward_cpu, lstm_forward_cpu
 
-__all__ = ["LSTM", "lstm"]
+__all__ = ["LSTM", "LSTMGates", "lstm", "lstm_gates"]
 
 
 def _to_kernel_layout(c_prev: Array, x: Array) -> tuple[Array, Array]:
@@ -72,7 +82,11 @@ class LSTM(FunctionNode):
         c_prev, x = inputs
         batch = x.shape[0]
         c_head = c_prev[:batch]
-        c2, h2 = kernels.lstm_forward(*_to_kernel_layout(c_head, x))
+        cp2, x2 = _to_kernel_layout(c_head, x)
+        if type(x2) is numpy.ndarray:
+            c2, h2 = lstm_forward_cpu(cp2, x2)
+        else:
+            c2, h2 = kernels.lstm_forward(cp2, x2)
         c = c2.reshape(c_head.shape)
         h = h2.reshape(c_head.shape)
         if batch < c_prev.shape[0]:
@@ -94,7 +108,8 @@ class LSTM(FunctionNode):
         gc_head = None if gc is None else gc[:batch]
         cp2, x2 = _to_kernel_layout(c_head, x)
         shape2 = cp2.shape
-        gc_prev2, gx2 = kernels.lstm_backward(
+        backward = lstm_backward_cpu if type(x2) is numpy.ndarray else kernels.lstm_backward
+        gc_prev2, gx2 = backward(
             cp2,
             x2,
             c[:batch].reshape(shape2),
@@ -211,3 +226,125 @@ def lstm(c_prev: VariableOrArray, x: VariableOrArray) -> tuple[Variable, Variabl
     """
     c, h = LSTM().apply((c_prev, x))
     return c, h
+
+
+@final
+class LSTMGates(FunctionNode):
+    """``x @ W_x.T + h @ W_h.T (+ b)``: the gate pre-activations of a fully connected LSTM.
+
+    Inputs ``(x, h, W_x, W_h)`` or ``(x, h, W_x, W_h, b)``; one output.  It computes what
+    ``linear(x, W_x, b) + linear(h, W_h)`` computes, as one graph node with one output
+    buffer (the second product is added into the first).
+    """
+
+    __slots__ = ()
+
+    def check_type_forward(self, in_types: TypeInfoTuple) -> None:
+        """Matrices of one floating dtype whose sizes chain like the two linear maps."""
+        n_in = type_check.eval(in_types.size())
+        type_check.expect(in_types.size() >= 4, in_types.size() <= 5)
+        type_check.argname(in_types, ("x", "h", "W_x", "W_h", "b")[:n_in])
+        x_type, h_type, wx_type, wh_type = in_types[0], in_types[1], in_types[2], in_types[3]
+        type_check.expect(
+            x_type.dtype.kind == "f",
+            h_type.dtype == x_type.dtype,
+            wx_type.dtype == x_type.dtype,
+            wh_type.dtype == x_type.dtype,
+            x_type.ndim == 2,
+            h_type.ndim == 2,
+            wx_type.ndim == 2,
+            wh_type.ndim == 2,
+        )
+        type_check.expect(
+            h_type.shape[0] == x_type.shape[0],
+            x_type.shape[1] == wx_type.shape[1],
+            h_type.shape[1] == wh_type.shape[1],
+            wh_type.shape[0] == wx_type.shape[0],
+        )
+        if n_in == 5:
+            b_type = in_types[4]
+            type_check.expect(b_type.dtype == x_type.dtype, b_type.ndim == 1)
+            type_check.expect(b_type.shape[0] == wx_type.shape[0])
+
+    def forward(self, inputs: tuple[Array, ...]) -> tuple[Array, ...]:
+        """Two GEMMs into one buffer (``x``, ``h`` and both weights are retained)."""
+        self.retain_inputs((0, 1, 2, 3))
+        x, h, W_x, W_h = inputs[0], inputs[1], inputs[2], inputs[3]
+        y = x @ W_x.T
+        if len(inputs) == 5:
+            y += inputs[4]
+        # Summed in the order of linear(x, W_x, b) + linear(h, W_h): the same bits.
+        y += h @ W_h.T
+        return (y,)
+
+    def backward(
+        self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
+    ) -> tuple[Variable | None, ...]:
+        """``gy @ W_x``, ``gy @ W_h``, ``gy.T @ x``, ``gy.T @ h`` and ``sum(gy, 0)``."""
+        gy = _utils.first_grad(grad_outputs)
+        retained = self.get_retained_inputs()  # x, h, W_x, W_h
+        result: list[Variable | None] = []
+        for i in target_input_indexes:
+            if i == 4:
+                result.append(sum_(gy, axis=0))
+            elif i < 2:  # x, h: through W_x, W_h
+                result.append(matmul(gy, retained[i + 2]))
+            else:  # W_x, W_h: from x, h
+                result.append(matmul(gy, retained[i - 2], transa=True))
+        return tuple(result)
+
+    def backward_arrays(
+        self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
+    ) -> tuple[Array | None, ...]:
+        """``gy @ W_x``, ``gy @ W_h``, ``gy.T @ x``, ``gy.T @ h`` and ``sum(gy, 0)``."""
+        gy = grad_outputs[0]
+        assert gy is not None
+        result: list[Array | None] = []
+        for i in target_input_indexes:
+            if i == 4:
+                result.append(gy.sum(axis=0))
+            elif i < 2:  # x, h: through W_x, W_h
+                result.append(gy @ self.retained_input_array(i + 2))
+            else:  # W_x, W_h: from x, h
+                result.append(gy.T @ self.retained_input_array(i - 2))
+        return tuple(result)
+
+
+def lstm_gates(
+    x: VariableOrArray,
+    h: VariableOrArray,
+    W_x: VariableOrArray,
+    W_h: VariableOrArray,
+    b: VariableOrArray | None = None,
+) -> Variable:
+    """The gate pre-activations of an LSTM step: ``x @ W_x.T + h @ W_h.T + b``.
+
+    The same values and gradients as ``linear(x, W_x, b) + linear(h, W_h)``, as one graph
+    node instead of three: the second product is added into the first's buffer, and the
+    backward pass returns all the gradients at once.  :class:`kusari.links.LSTM` uses it
+    for ``upward(x) + lateral(h)``.  Double backprop is supported.
+
+    Args:
+        x: The input, ``(batch, in_size)``.
+        h: The previous output, ``(batch, units)``.
+        W_x: The input weight, ``(n, in_size)`` (``n = 4 * units`` in an LSTM).
+        W_h: The recurrent weight, ``(n, units)``.
+        b: The bias, ``(n,)``, or ``None``.
+
+    Returns:
+        The pre-activations, ``(batch, n)``.
+
+    Raises:
+        kusari.graph.type_check.InvalidType: If the dtypes or shapes do not fit (all the
+            inputs must share one floating dtype).
+
+    Example:
+        >>> import numpy
+        >>> from kusari.functions.connection.lstm import lstm_gates
+        >>> x, h = numpy.ones((1, 2)), numpy.full((1, 1), 2.0)
+        >>> W_x, W_h = numpy.ones((4, 2)), numpy.ones((4, 1))
+        >>> lstm_gates(x, h, W_x, W_h, numpy.arange(4.0)).array.tolist()
+        [[4.0, 5.0, 6.0, 7.0]]
+    """
+    args = (x, h, W_x, W_h) if b is None else (x, h, W_x, W_h, b)
+    return LSTMGates().apply(args)[0]

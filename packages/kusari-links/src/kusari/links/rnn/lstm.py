@@ -9,10 +9,12 @@ import numpy
 
 from kusari.devices import Array, DeviceResidentsVisitor
 from kusari.functions import concat, lstm, split_axis
+from kusari.functions.connection.lstm import lstm_gates
 from kusari.graph import Variable, VariableOrArray, as_variable
 from kusari.initializers import Constant, Initializer, InitializerLike, Zero, get_initializer
 
 from .._chain import Chain
+from .._link_hook import _global_hooks
 from .._parameter import Parameter, ParameterInitializer
 from ..connection._args import check_size
 from ..connection.linear import Linear
@@ -167,6 +169,28 @@ class LSTMBase(Chain):
                 size *= n
             self._initialize_params(size)
 
+    def _gates(self, x: VariableOrArray, h: VariableOrArray) -> Variable:
+        """``upward(x) + lateral(h)``, fused into one node when no one can tell.
+
+        The fused :func:`~kusari.functions.connection.lstm.lstm_gates` gives the same
+        values and gradients; it is used unless a link hook would see the calls of
+        ``upward``/``lateral``, or they were replaced by something other than a plain
+        :class:`~kusari.links.Linear`, or ``x`` needs flattening.
+        """
+        upward, lateral = self.upward, self.lateral
+        if (
+            type(upward) is Linear
+            and type(lateral) is Linear
+            and lateral.b is None
+            and lateral.W.array is not None
+            and len(x.shape) == 2
+            and not upward._local_link_hooks
+            and not lateral._local_link_hooks
+            and not _global_hooks.get()
+        ):
+            return lstm_gates(x, h, upward.W, lateral.W, upward.b)
+        return upward(x) + lateral(h)
+
     def _zeros(self, batch: int, x: VariableOrArray) -> Array:
         xp = self.device.xp
         zeros: Array = xp.zeros((batch, self.state_size), dtype=x.dtype)
@@ -218,9 +242,7 @@ class StatelessLSTM(LSTMBase):
             ``(c_new, h_new)``.
         """
         self._prepare(x)
-        lstm_in = self.upward(x)
-        if h is not None:
-            lstm_in = lstm_in + self.lateral(h)
+        lstm_in = self.upward(x) if h is None else self._gates(x, h)
         if c is None:
             c = self._zeros(len(x), x)
         return lstm(c, lstm_in)
@@ -336,10 +358,11 @@ class LSTM(LSTMBase):
         """
         self._prepare(x)
         batch = len(x)
-        lstm_in = self.upward(x)
         h_rest = None
         h = self.h
-        if h is not None:
+        if h is None:
+            lstm_in = self.upward(x)
+        else:
             h_size = len(h)
             if h_size < batch:
                 raise ValueError(
@@ -347,12 +370,13 @@ class LSTM(LSTMBase):
                     f"of the previous state h ({h_size})"
                 )
             if batch == 0:
+                lstm_in = self.upward(x)
                 h_rest = h
             elif h_size > batch:
                 h_update, h_rest = split_axis(h, [batch], axis=0)
-                lstm_in = lstm_in + self.lateral(h_update)
+                lstm_in = self._gates(x, h_update)
             else:
-                lstm_in = lstm_in + self.lateral(h)
+                lstm_in = self._gates(x, h)
         c: VariableOrArray | None = self.c
         if c is None:
             c = self._zeros(batch, x)
