@@ -258,9 +258,9 @@ def types(session: nox.Session) -> None:
 
     # Downstream: what a user who pip-installs the wheels sees.
     session.install("build")
-    out = pathlib.Path(session.create_tmp()) / "dist"
+    out = pathlib.Path(session.create_tmp()).resolve() / "dist"
     _build_all(session, out)
-    downstream = pathlib.Path(session.create_tmp()) / "downstream"
+    downstream = pathlib.Path(session.create_tmp()).resolve() / "downstream"
     if downstream.exists():
         shutil.rmtree(downstream)
     session.run("python", "-m", "venv", str(downstream), silent=True)
@@ -297,7 +297,7 @@ def types(session: nox.Session) -> None:
 def wheels(session: nox.Session) -> None:
     """Build every wheel and sdist; install each wheel alone and check what it ships."""
     session.install("build")
-    out = pathlib.Path(session.create_tmp()) / "dist"
+    out = pathlib.Path(session.create_tmp()).resolve() / "dist"
     _build_all(session, out)
     sdists = sorted(p.name for p in out.glob("*.tar.gz"))
     session.log(f"sdists: {sdists}")
@@ -305,7 +305,7 @@ def wheels(session: nox.Session) -> None:
         session.error(f"expected {len(PACKAGES)} sdists, got {sdists}")
     check = ROOT / "tests-integration" / "check_wheel.py"
     for name, (siblings, _) in PACKAGES.items():
-        env = pathlib.Path(session.create_tmp()) / f"venv-{name}"
+        env = pathlib.Path(session.create_tmp()).resolve() / f"venv-{name}"
         if env.exists():
             shutil.rmtree(env)
         session.run("python", "-m", "venv", str(env), silent=True)
