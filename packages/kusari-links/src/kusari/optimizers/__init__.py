@@ -8,6 +8,7 @@ raises :class:`ValueError` naming the field, and a value set on one rule's
 :mod:`kusari.optimizers.hooks`.
 
 Example:
+    >>> from kusari.optimizers import Adam
     >>> opt = Adam(alpha=0.01)
     >>> opt.alpha = 0.02
     >>> rule = opt.create_update_rule()

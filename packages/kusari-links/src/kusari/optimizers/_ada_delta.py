@@ -32,6 +32,7 @@ class AdaDeltaHyperparameter(Hyperparameter):
             step would be ``0 / 0``.
 
     Example:
+        >>> from kusari.optimizers import AdaDeltaHyperparameter
         >>> AdaDeltaHyperparameter(rho=0.9)
         AdaDeltaHyperparameter(rho=0.9, eps=1e-06)
     """
@@ -136,6 +137,7 @@ class AdaDelta(GradientMethod[AdaDeltaHyperparameter]):
         ValueError: If ``rho`` is outside ``[0, 1]`` or ``eps <= 0``.
 
     Example:
+        >>> from kusari.optimizers import AdaDelta
         >>> AdaDelta().rho
         0.95
     """

@@ -30,6 +30,7 @@ class AdaGradHyperparameter(Hyperparameter):
         eps: Added to the denominator for numerical stability, ``>= 0`` (default 1e-8).
 
     Example:
+        >>> from kusari.optimizers import AdaGradHyperparameter
         >>> AdaGradHyperparameter(eps=1e-6)
         AdaGradHyperparameter(lr=0.001, eps=1e-06)
     """
@@ -127,6 +128,7 @@ class AdaGrad(GradientMethod[AdaGradHyperparameter]):
         ValueError: If ``lr`` or ``eps`` is negative.
 
     Example:
+        >>> from kusari.optimizers import AdaGrad
         >>> AdaGrad().lr, AdaGrad().eps
         (0.001, 1e-08)
     """

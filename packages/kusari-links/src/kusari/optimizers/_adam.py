@@ -48,6 +48,7 @@ class AdamHyperparameter(Hyperparameter):
         gamma: AdaBound's bound convergence speed, ``> 0`` (default 1e-3).
 
     Example:
+        >>> from kusari.optimizers import AdamHyperparameter
         >>> hp = AdamHyperparameter(alpha=0.01)
         >>> hp.alpha, hp.beta1, hp.amsgrad
         (0.01, 0.9, False)
@@ -343,6 +344,7 @@ class Adam(GradientMethod[AdamHyperparameter]):
         ValueError: If a hyperparameter is out of range (naming it).
 
     Example:
+        >>> from kusari.optimizers import Adam
         >>> opt = Adam(alpha=0.01)
         >>> opt.alpha, opt.beta2
         (0.01, 0.999)

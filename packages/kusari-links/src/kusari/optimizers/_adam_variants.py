@@ -24,6 +24,7 @@ class AdamW(Adam):
         weight_decay_rate: Decoupled weight decay rate.
 
     Example:
+        >>> from kusari.optimizers import AdamW
         >>> AdamW(weight_decay_rate=0.01).weight_decay_rate
         0.01
     """
@@ -59,6 +60,7 @@ class AMSGrad(Adam):
         eta: Schedule multiplier.
 
     Example:
+        >>> from kusari.optimizers import AMSGrad
         >>> AMSGrad().amsgrad
         True
     """
@@ -88,6 +90,7 @@ class AdaBound(Adam):
         eta: Schedule multiplier.
 
     Example:
+        >>> from kusari.optimizers import AdaBound
         >>> AdaBound(final_lr=0.05).final_lr
         0.05
     """
@@ -128,6 +131,7 @@ class AMSBound(Adam):
         eta: Schedule multiplier.
 
     Example:
+        >>> from kusari.optimizers import AMSBound
         >>> opt = AMSBound()
         >>> opt.amsgrad, opt.adabound
         (True, True)

@@ -75,6 +75,7 @@ def check_non_negative(name: str, value: object) -> float:
         ValueError: If ``value`` is negative, infinite or NaN.
 
     Example:
+        >>> from kusari.optimizers import check_non_negative
         >>> check_non_negative("lr", 1)
         1.0
         >>> check_non_negative("lr", -0.1)
@@ -103,6 +104,7 @@ def check_positive(name: str, value: object) -> float:
         ValueError: If ``value <= 0``, infinite or NaN.
 
     Example:
+        >>> from kusari.optimizers import check_positive
         >>> check_positive("eps", 1e-6)
         1e-06
     """
@@ -129,6 +131,7 @@ def check_unit_interval(name: str, value: object) -> float:
         ValueError: If ``value`` lies outside ``[0, 1]``.
 
     Example:
+        >>> from kusari.optimizers import check_unit_interval
         >>> check_unit_interval("momentum", 0.9)
         0.9
     """
@@ -155,6 +158,7 @@ def check_decay_rate(name: str, value: object) -> float:
         ValueError: If ``value`` lies outside ``[0, 1)``.
 
     Example:
+        >>> from kusari.optimizers import check_decay_rate
         >>> check_decay_rate("beta1", 1.0)
         Traceback (most recent call last):
         ...
@@ -180,6 +184,7 @@ def check_flag(name: str, value: object) -> bool:
         TypeError: If ``value`` is not a boolean; ``0`` and ``1`` are rejected too.
 
     Example:
+        >>> from kusari.optimizers import check_flag
         >>> check_flag("amsgrad", True)
         True
     """
@@ -206,6 +211,7 @@ class HyperparameterField(Generic[_T]):
         doc: One line describing the field.
 
     Example:
+        >>> from kusari.optimizers import Hyperparameter, HyperparameterField, check_non_negative
         >>> class MyHyperparameter(Hyperparameter):
         ...     lr = HyperparameterField(0.1, check=check_non_negative, doc="Learning rate.")
         >>> parent = MyHyperparameter()
@@ -290,6 +296,7 @@ class Hyperparameter:
         ValueError: If a value is out of range for its field.
 
     Example:
+        >>> from kusari.optimizers import Hyperparameter
         >>> parent = Hyperparameter(lr=0.1)
         >>> child = Hyperparameter(parent)
         >>> child.lr
@@ -326,6 +333,7 @@ class Hyperparameter:
         """Return the names of the declared fields (empty for the open base class).
 
         Example:
+            >>> from kusari.optimizers import Hyperparameter
             >>> Hyperparameter().field_names()
             ()
         """
@@ -335,6 +343,7 @@ class Hyperparameter:
         """Return the values set on this very set, without the parent's.
 
         Example:
+            >>> from kusari.optimizers import Hyperparameter
             >>> Hyperparameter(Hyperparameter(lr=0.1), momentum=0.9).own_values()
             {'momentum': 0.9}
         """
@@ -350,6 +359,7 @@ class Hyperparameter:
             A new dictionary from names to values.
 
         Example:
+            >>> from kusari.optimizers import Hyperparameter
             >>> Hyperparameter(Hyperparameter(lr=0.1, eps=1e-8), lr=0.5).get_dict()
             {'lr': 0.5, 'eps': 1e-08}
         """
@@ -375,6 +385,7 @@ class Hyperparameter:
             ValueError: If a value is out of range; nothing is changed.
 
         Example:
+            >>> from kusari.optimizers import Hyperparameter
             >>> hp = Hyperparameter(lr=0.1)
             >>> hp.update(lr=0.2, momentum=None)
             >>> hp.get_dict()
@@ -448,6 +459,7 @@ class HyperparameterProxy(Generic[_T]):
         attr_name: The hyperparameter to alias; the attribute's own name when omitted.
 
     Example:
+        >>> from kusari.optimizers import Hyperparameter, HyperparameterProxy
         >>> class Holder:
         ...     lr: HyperparameterProxy[float] = HyperparameterProxy()
         ...     def __init__(self) -> None:

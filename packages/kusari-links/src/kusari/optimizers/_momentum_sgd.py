@@ -39,6 +39,7 @@ class MomentumSGDHyperparameter(Hyperparameter):
         momentum: Exponential decay rate of the velocity, in ``[0, 1]`` (default 0.9).
 
     Example:
+        >>> from kusari.optimizers import MomentumSGDHyperparameter
         >>> MomentumSGDHyperparameter(lr=0.1)
         MomentumSGDHyperparameter(lr=0.1, momentum=0.9)
     """
@@ -168,6 +169,7 @@ class MomentumSGD(GradientMethod[MomentumSGDHyperparameter]):
         ValueError: If ``lr < 0`` or ``momentum`` is outside ``[0, 1]``.
 
     Example:
+        >>> from kusari.optimizers import MomentumSGD
         >>> opt = MomentumSGD(lr=0.1)
         >>> opt.lr, opt.momentum
         (0.1, 0.9)
@@ -198,6 +200,7 @@ class CorrectedMomentumSGD(GradientMethod[MomentumSGDHyperparameter]):
         ValueError: If ``lr < 0`` or ``momentum`` is outside ``[0, 1]``.
 
     Example:
+        >>> from kusari.optimizers import CorrectedMomentumSGD
         >>> CorrectedMomentumSGD(momentum=0.5).momentum
         0.5
     """

@@ -36,6 +36,7 @@ class MSVAGHyperparameter(Hyperparameter):
         weight_decay_rate: Decoupled weight decay rate, ``>= 0`` (default 0).
 
     Example:
+        >>> from kusari.optimizers import MSVAGHyperparameter
         >>> MSVAGHyperparameter(beta=0.5).beta
         0.5
     """
@@ -195,6 +196,7 @@ class MSVAG(GradientMethod[MSVAGHyperparameter]):
         ValueError: If a hyperparameter is out of range.
 
     Example:
+        >>> from kusari.optimizers import MSVAG
         >>> MSVAG().lr
         0.1
     """

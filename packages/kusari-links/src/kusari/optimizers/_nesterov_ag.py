@@ -88,6 +88,7 @@ class NesterovAG(GradientMethod[MomentumSGDHyperparameter]):
         ValueError: If ``lr < 0`` or ``momentum`` is outside ``[0, 1]``.
 
     Example:
+        >>> from kusari.optimizers import NesterovAG
         >>> NesterovAG().lr
         0.01
     """

@@ -38,6 +38,7 @@ class Optimizer:
     updates and :attr:`epoch` the epochs (advanced by :meth:`new_epoch`).
 
     Example:
+        >>> from kusari.optimizers import Optimizer
         >>> opt = Optimizer()
         >>> opt.t, opt.epoch, opt.target is None
         (0, 0, True)
@@ -124,6 +125,7 @@ class Optimizer:
             RuntimeError: If ``auto`` does not match :attr:`use_auto_new_epoch`.
 
         Example:
+            >>> from kusari.optimizers import Optimizer
             >>> opt = Optimizer()
             >>> opt.new_epoch()
             >>> opt.epoch

@@ -41,6 +41,7 @@ class RMSpropHyperparameter(Hyperparameter):
             (default ``False``).
 
     Example:
+        >>> from kusari.optimizers import RMSpropHyperparameter
         >>> RMSpropHyperparameter(lr=0.1)
         RMSpropHyperparameter(lr=0.1, alpha=0.99, eps=1e-08, eps_inside_sqrt=False)
     """
@@ -188,6 +189,7 @@ class RMSprop(GradientMethod[RMSpropHyperparameter]):
         ValueError: If a hyperparameter is out of range.
 
     Example:
+        >>> from kusari.optimizers import RMSprop
         >>> opt = RMSprop(eps_inside_sqrt=True)
         >>> opt.alpha, opt.eps_inside_sqrt
         (0.99, True)

@@ -35,6 +35,7 @@ class RMSpropGravesHyperparameter(Hyperparameter):
             can be exactly 0.
 
     Example:
+        >>> from kusari.optimizers import RMSpropGravesHyperparameter
         >>> RMSpropGravesHyperparameter().lr
         0.0001
     """
@@ -168,6 +169,7 @@ class RMSpropGraves(GradientMethod[RMSpropGravesHyperparameter]):
         ValueError: If a hyperparameter is out of range.
 
     Example:
+        >>> from kusari.optimizers import RMSpropGraves
         >>> RMSpropGraves().momentum
         0.9
     """

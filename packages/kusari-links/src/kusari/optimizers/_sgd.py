@@ -28,6 +28,7 @@ class SGDHyperparameter(Hyperparameter):
         lr: Learning rate (default 0.01).
 
     Example:
+        >>> from kusari.optimizers import SGDHyperparameter
         >>> SGDHyperparameter(lr=0.1)
         SGDHyperparameter(lr=0.1)
     """
@@ -87,6 +88,7 @@ class SGD(GradientMethod[SGDHyperparameter]):
         ValueError: If ``lr`` is negative.
 
     Example:
+        >>> from kusari.optimizers import SGD
         >>> SGD(lr=0.1).lr
         0.1
     """

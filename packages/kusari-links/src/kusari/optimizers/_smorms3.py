@@ -31,6 +31,7 @@ class SMORMS3Hyperparameter(Hyperparameter):
         eps: Added to the denominators, ``> 0`` (default 1e-16).
 
     Example:
+        >>> from kusari.optimizers import SMORMS3Hyperparameter
         >>> SMORMS3Hyperparameter(lr=0.01)
         SMORMS3Hyperparameter(lr=0.01, eps=1e-16)
     """
@@ -158,6 +159,7 @@ class SMORMS3(GradientMethod[SMORMS3Hyperparameter]):
         ValueError: If ``lr < 0`` or ``eps <= 0``.
 
     Example:
+        >>> from kusari.optimizers import SMORMS3
         >>> SMORMS3().eps
         1e-16
     """

@@ -87,6 +87,7 @@ class UpdateRule(Generic[_HP_co]):
     Example:
         >>> import numpy
         >>> from kusari.devices import CpuDevice
+        >>> from kusari.optimizers import Hyperparameter, UpdateRule
         >>> class HalvingRule(UpdateRule[Hyperparameter]):
         ...     def update_core_cpu(self, param):
         ...         param.array[...] -= 0.5 * param.grad
@@ -144,6 +145,7 @@ class UpdateRule(Generic[_HP_co]):
             KeyError: If a hook with the same name is registered already.
 
         Example:
+            >>> from kusari.optimizers import UpdateRule
             >>> rule = UpdateRule()
             >>> rule.add_hook(lambda rule, param: None, name="noop", timing="post")
             >>> rule.add_hook(lambda rule, param: None, name="noop")

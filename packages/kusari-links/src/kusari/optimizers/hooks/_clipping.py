@@ -35,6 +35,7 @@ class GradientClipping:
         ValueError: If ``threshold <= 0``.
 
     Example:
+        >>> from kusari.optimizers.hooks import GradientClipping
         >>> GradientClipping(5.0).threshold
         5.0
     """
@@ -109,6 +110,7 @@ class GradientHardClipping:
     Example:
         >>> import numpy
         >>> from kusari.devices import CpuDevice
+        >>> from kusari.optimizers.hooks import GradientHardClipping
         >>> class Param:
         ...     name, device, array = "w", CpuDevice(), numpy.zeros(3)
         ...     grad = numpy.array([-5.0, 0.5, 5.0])

@@ -29,6 +29,7 @@ class GradientLARS:
     Example:
         >>> import numpy
         >>> from kusari.devices import CpuDevice
+        >>> from kusari.optimizers.hooks import GradientLARS
         >>> class Param:
         ...     name, device, array = "w", CpuDevice(), numpy.array([3.0, 4.0])
         ...     grad = numpy.array([0.0, 10.0])

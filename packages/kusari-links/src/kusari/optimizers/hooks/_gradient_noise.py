@@ -47,6 +47,7 @@ def exponential_decay_noise(
     Example:
         >>> import numpy
         >>> from kusari.optimizers import SGDRule
+        >>> from kusari.optimizers.hooks import GradientNoise, exponential_decay_noise
         >>> numpy.random.seed(0)
         >>> hook = GradientNoise(0.3)
         >>> noise = exponential_decay_noise(numpy, (2,), numpy.dtype("f"), hook, SGDRule())
@@ -69,6 +70,7 @@ class GradientNoise:
         ValueError: If ``eta`` is negative.
 
     Example:
+        >>> from kusari.optimizers.hooks import GradientNoise
         >>> GradientNoise(0.01).eta
         0.01
     """

@@ -27,6 +27,7 @@ class WeightDecay:
     Example:
         >>> import numpy
         >>> from kusari.devices import CpuDevice
+        >>> from kusari.optimizers.hooks import WeightDecay
         >>> class Param:
         ...     name, device, array = "w", CpuDevice(), numpy.array([1.0, -2.0])
         ...     grad = numpy.zeros(2)
@@ -67,6 +68,7 @@ class Lasso:
     Example:
         >>> import numpy
         >>> from kusari.devices import CpuDevice
+        >>> from kusari.optimizers.hooks import Lasso
         >>> class Param:
         ...     name, device, array = "w", CpuDevice(), numpy.array([3.0, -2.0, 0.0])
         ...     grad = numpy.zeros(3)
