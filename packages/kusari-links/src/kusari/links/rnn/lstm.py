@@ -76,7 +76,10 @@ class LSTMBase(Chain):
     gate pre-activations (with the bias), ``lateral`` one from the previous output
     (without bias).  The gates are interleaved per unit, in Chainer's order ``a, i, f, o``.
     The weights are drawn in Chainer's order (block by block of ``out_size`` rows, lateral
-    then upward), so a seeded ``numpy.random`` gives Chainer's values.
+    then upward), so a seeded ``numpy.random`` gives Chainer's values.  A step computes
+    ``upward(x) + lateral(h)`` as one
+    :func:`~kusari.functions.connection.lstm.lstm_gates` node (the same values), unless a
+    link hook is watching ``upward`` or ``lateral`` or they are not plain ``Linear`` links.
 
     Args:
         in_size: The input size, or ``None`` to infer it at the first call;
