@@ -300,13 +300,19 @@ class Function:
     def backward_cpu(
         self, inputs: tuple[Array | None, ...], grad_outputs: tuple[Array | None, ...]
     ) -> tuple[Array | None, ...]:
-        """Compute the input gradients from NumPy arrays; the default returns ``None``s."""
+        """Compute the input gradients from NumPy arrays.
+
+        The default returns ``None`` for every input.
+        """
         return (None,) * len(inputs)
 
     def backward_gpu(
         self, inputs: tuple[Array | None, ...], grad_outputs: tuple[Array | None, ...]
     ) -> tuple[Array | None, ...]:
-        """Compute the input gradients from CuPy arrays; the default returns ``None``s."""
+        """Compute the input gradients from CuPy arrays.
+
+        The default returns ``None`` for every input.
+        """
         return (None,) * len(inputs)
 
     def unchain(self) -> None:

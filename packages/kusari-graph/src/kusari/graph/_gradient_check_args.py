@@ -76,7 +76,7 @@ def as_array_tuple(value: Arrays, name: str) -> tuple[Array, ...]:
 
 
 def as_optional_array_tuple(value: OptionalArrays, name: str) -> tuple[Array | None, ...]:
-    """Return ``value`` as a tuple of arrays and ``None``s, or raise a TypeError."""
+    """Return ``value`` as a tuple whose items are arrays or ``None``, or raise a TypeError."""
     items = (value,) if is_array(value) else value
     if not isinstance(items, (tuple, list)):
         raise TypeError(

@@ -9,6 +9,8 @@ evaluate both sides; :func:`~kusari.graph.type_check.expect` raises
 
 from __future__ import annotations
 
+import functools
+import inspect
 import operator
 from collections.abc import Callable
 from typing import Any, Final
@@ -76,6 +78,29 @@ def _wrap(value: object) -> Expr:
     return value if isinstance(value, Expr) else Constant(value)
 
 
+class _CallSignature:
+    """``Expr.__signature__``: what :func:`inspect.signature` reports for an expression.
+
+    Without it, :func:`inspect.signature` on a callable expression such as
+    :data:`prod` falls through to ``obj in (type, object)``, which builds a comparison
+    expression and converts it to ``bool``: a :class:`RuntimeError`.  Calling an expression
+    builds a :class:`Call`, so an instance reports the signature of the bound
+    :meth:`Expr.__call__`, ``(*args: object) -> Call``.  The class itself gets ``None``,
+    which tells :mod:`inspect` to read ``__init__`` as usual.
+    """
+
+    def __get__(
+        self, instance: Expr | None, owner: type[Expr] | None = None
+    ) -> inspect.Signature | None:
+        return None if instance is None else _bound_call_signature()
+
+
+@functools.cache
+def _bound_call_signature() -> inspect.Signature:
+    unbound = inspect.signature(Expr.__call__)
+    return unbound.replace(parameters=tuple(unbound.parameters.values())[1:])
+
+
 class Expr:
     """A lazily evaluated expression about input types (full mode).
 
@@ -88,6 +113,7 @@ class Expr:
     """
 
     __hash__ = None  # type: ignore[assignment]
+    __signature__ = _CallSignature()
 
     def __init__(self, priority: int) -> None:
         self.priority = priority
