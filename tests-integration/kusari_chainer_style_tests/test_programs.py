@@ -206,17 +206,18 @@ def test_same_results_as_chainer(name: str, tmp_path: pathlib.Path) -> None:
     _assert_close(ours, theirs, name)
 
 
-# -- known gaps -----------------------------------------------------------------------------------
+# -- Chainer 7 names ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="chainer.utils.type_check._argname (Chainer 7's name, used by functions copied "
-    "from Chainer's own) is not provided; kusari has type_check.argname",
-    raises=AttributeError,
-    strict=True,
-)
 def test_type_check_argname_of_chainer_7() -> None:
+    # Chainer 7 has only the private name _argname; functions copied from Chainer call it.
     from chainer.utils import type_check
 
-    in_types = type_check.get_types((numpy.zeros((2, 3), numpy.float32),), "in_types", False)
-    type_check._argname(in_types, ("x",))
+    in_types = type_check.get_types(
+        (numpy.zeros((2, 3), numpy.float32), numpy.zeros((4, 2), numpy.float32)),
+        "in_types",
+        False,
+    )
+    type_check._argname(in_types, ("x", "W"))
+    with pytest.raises(type_check.InvalidType, match=r"Expect: x\.shape\[1\] == W\.shape\[1\]"):
+        type_check.expect(in_types[0].shape[1] == in_types[1].shape[1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy
 
@@ -44,6 +44,12 @@ class UpdateRuleLike(Protocol):
         ...
 
 
+# Variable's gradient properties: Parameter's reuse their getters, and their setters also
+# reset the "uncleared" flag.
+_VARIABLE_GRAD = cast(property, vars(Variable)["grad"])
+_VARIABLE_GRAD_VAR = cast(property, vars(Variable)["grad_var"])
+
+
 def _is_scalar(value: object) -> bool:
     return isinstance(value, (bool, int, float, complex, numpy.generic))
 
@@ -77,7 +83,10 @@ class Parameter(Variable):
     shape of their first input).  Reading :attr:`grad` of an uninitialized parameter
     raises ``RuntimeError`` until :meth:`cleargrad` is called, and a freshly initialized
     parameter has a NaN-filled gradient, so that a forgotten ``cleargrads()`` shows up in
-    the results instead of silently accumulating.
+    the results instead of silently accumulating.  The parameter also remembers (in a flag,
+    without looking at the values) whether its gradient is still that NaN, or the NaN plus
+    what backward added; ``GradientMethod.update()`` refuses to apply such a gradient.
+    Clearing, zero-filling or assigning the gradient resets the flag.
 
     Args:
         initializer: The initializer of the data (see above).
@@ -106,12 +115,23 @@ class Parameter(Variable):
         (array([nan, nan], dtype=float32), None)
     """
 
-    __slots__ = ("_grad_initializer", "_initial_device", "initializer", "update_rule")
+    __slots__ = (
+        "_grad_initializer",
+        "_grad_uncleared",
+        "_initial_device",
+        "initializer",
+        "update_rule",
+    )
 
     initializer: InitializerLike | Array
     update_rule: UpdateRuleLike | None
     _grad_initializer: InitializerLike | None
     _initial_device: Device
+    # True while the gradient is the NaN array the parameter started with, or that array
+    # plus what backward accumulated onto it: the gradients were never cleared.  Backward
+    # writes the gradient slots directly and so leaves the flag alone; every other way to
+    # set the gradient (assignment, cleargrad, zerograd) resets it.
+    _grad_uncleared: bool
 
     def __init__(
         self,
@@ -129,6 +149,7 @@ class Parameter(Variable):
                 f"a callable filling an array, got {type(initializer).__name__}"
             )
         grad_initializer: InitializerLike | None = None
+        uncleared = False
         if shape is None:
             if is_array(initializer):
                 data = cast(Array, initializer)
@@ -151,8 +172,11 @@ class Parameter(Variable):
                 fill = cast(InitializerLike, initializer)
             data = generate_array(fill, shape, xp, device=device)
             super().__init__(data, name=name)
-            self._set_grad_unchecked(_nan_grad_like(data), None)
+            grad = _nan_grad_like(data)
+            self._set_grad_unchecked(grad, None)
+            uncleared = grad is not None
             initializer = fill
+        self._grad_uncleared = uncleared
         self.initializer = cast(InitializerLike | Array, initializer)
         self.update_rule = None
         self._grad_initializer = grad_initializer
@@ -195,6 +219,7 @@ class Parameter(Variable):
             grad = generate_array(grad_initializer, shape, xp, dtype=data.dtype, device=device)
         self._set_array(data)
         self._set_grad_unchecked(grad, None)
+        self._grad_uncleared = grad is not None and isinstance(grad_initializer, NaN)
 
     def _initialize_like(self, template: Array) -> None:
         # copydata()/addgrad() on an uninitialized parameter: run the initializer.
@@ -223,9 +248,52 @@ class Parameter(Variable):
 
     # -- gradients ---------------------------------------------------------------------------
 
+    def _assign_grad(self, grad: Array | None) -> None:
+        _VARIABLE_GRAD.__set__(self, grad)
+        self._grad_uncleared = False
+
+    def _assign_grad_var(self, grad_var: Variable | None) -> None:
+        _VARIABLE_GRAD_VAR.__set__(self, grad_var)
+        self._grad_uncleared = False
+
+    if not TYPE_CHECKING:  # typed as Variable's; the getters are Variable's own functions
+        grad = property(_VARIABLE_GRAD.fget, _assign_grad, None, _VARIABLE_GRAD.__doc__)
+        grad_var = property(
+            _VARIABLE_GRAD_VAR.fget, _assign_grad_var, None, _VARIABLE_GRAD_VAR.__doc__
+        )
+
+    def _set_grad_unchecked(self, grad: Array | None, grad_var: Variable | None) -> None:
+        super()._set_grad_unchecked(grad, grad_var)
+        self._grad_uncleared = False
+
+    @property
+    def grad_uncleared(self) -> bool:
+        """Whether the gradient is the NaN it started with, or that plus what backward added.
+
+        It is ``True`` from the creation of the NaN gradient (at construction, or in
+        :meth:`initialize`) until the gradient is cleared, zero-filled or assigned; the
+        backward pass accumulates onto the gradient without resetting it.  Reading it costs
+        one attribute read: the array is never scanned.
+
+        Example:
+            >>> import numpy
+            >>> import kusari.functions as F
+            >>> from kusari.links import Parameter
+            >>> w = Parameter(1.0, (2,))
+            >>> F.sum(w * w).backward()
+            >>> w.grad_uncleared, bool(numpy.isnan(w.grad).all())
+            (True, True)
+            >>> w.cleargrad()
+            >>> F.sum(w * w).backward()
+            >>> w.grad_uncleared, w.grad.tolist()
+            (False, [2.0, 2.0])
+        """
+        return self._grad_uncleared
+
     def cleargrad(self) -> None:
         """Set the gradient to ``None``; an uninitialized parameter will start without one."""
         super().cleargrad()
+        self._grad_uncleared = False
         if self._data[0] is None:
             self._grad_initializer = None
 
@@ -238,8 +306,34 @@ class Parameter(Variable):
             DeprecationWarning: Always.
         """
         super().zerograd()
+        self._grad_uncleared = False
         if self._data[0] is None:
             self._grad_initializer = Zero(getattr(self.initializer, "dtype", None))
+
+    def addgrad(self, var: Variable) -> None:
+        """Add the gradient of ``var`` to this parameter's gradient (out of place).
+
+        As :meth:`kusari.graph.Variable.addgrad`.  The sum is still uncleared (see
+        :attr:`grad_uncleared`) when either gradient was.
+
+        Args:
+            var: The Variable whose gradient to add.
+
+        Example:
+            >>> import numpy
+            >>> from kusari.links import Parameter
+            >>> a, b = Parameter(0.0, (2,)), Parameter(0.0, (2,))
+            >>> a.grad, b.grad = numpy.ones(2, numpy.float32), numpy.ones(2, numpy.float32)
+            >>> a.addgrad(b)
+            >>> a.grad.tolist(), a.grad_uncleared
+            ([2.0, 2.0], False)
+        """
+        uncleared = self._grad_uncleared or (isinstance(var, Parameter) and var._grad_uncleared)
+        if self._data[0] is None and isinstance(self._grad_initializer, NaN):
+            uncleared = True  # initialized below with a NaN gradient, then added to
+        super().addgrad(var)
+        if uncleared and self._data[0] is not None and self._grad is not None:
+            self._grad_uncleared = True
 
     # -- update ------------------------------------------------------------------------------
 
@@ -319,6 +413,7 @@ class Parameter(Variable):
                 self.name,
                 self._grad_for_pickle(),
                 self._grad_valid,
+                self._grad_uncleared,
                 self.initializer,
                 self.update_rule,
                 self._grad_initializer,
@@ -333,6 +428,7 @@ def _rebuild_parameter(
     name: str | None,
     grad: Array | None,
     grad_valid: bool,
+    grad_uncleared: bool,
     initializer: InitializerLike | Array,
     update_rule: UpdateRuleLike | None,
     grad_initializer: InitializerLike | None,
@@ -342,6 +438,7 @@ def _rebuild_parameter(
     Variable.__init__(param, data, name=name)
     param._set_grad_unchecked(grad, None)
     param._grad_valid = grad_valid
+    param._grad_uncleared = grad_uncleared and grad is not None
     param.initializer = initializer
     param.update_rule = update_rule
     param._grad_initializer = grad_initializer

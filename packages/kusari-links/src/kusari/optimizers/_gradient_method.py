@@ -157,7 +157,9 @@ class GradientMethod(Optimizer, Generic[_HP]):
             **kwds: Keyword arguments for ``lossfun``.
 
         Raises:
-            RuntimeError: Before :meth:`setup`.
+            RuntimeError: Before :meth:`setup`; or, without ``lossfun``, if a parameter to
+                update still has the NaN gradient it was created with (plus what backward
+                added): its gradients were never cleared.  Nothing is changed then.
             TypeError: If ``lossfun`` returns something without a ``backward`` method.
 
         Example:
@@ -191,6 +193,8 @@ class GradientMethod(Optimizer, Generic[_HP]):
                 target.zerograds()
             backward(loss_scale=self._loss_scale)
             del loss, backward
+        else:
+            _check_grads_cleared(target)
         self.reallocate_cleared_grads()
         self._unshare_grads()
         self.check_nan_in_grads()
@@ -202,3 +206,25 @@ class GradientMethod(Optimizer, Generic[_HP]):
         self.reallocate_cleared_grads()
         self.call_hooks("post")
         self.update_loss_scale()
+
+
+def _check_grads_cleared(target: Link) -> None:
+    """Raise if a parameter to update has a gradient that was never cleared.
+
+    A new parameter's gradient is NaN until ``cleargrads()``; backward adds onto it, so a
+    forgotten ``cleargrads()`` would turn every updated weight into NaN.  Each parameter
+    keeps a flag for that (``Parameter.grad_uncleared``), so no array is scanned.
+    """
+    for param in target.params(include_uninit=False):
+        if not param.grad_uncleared:
+            continue
+        rule = param.update_rule
+        if rule is None or not rule.enabled:
+            continue  # update() leaves it alone
+        path = next(path for path, p in target.namedparams(include_uninit=False) if p is param)
+        raise RuntimeError(
+            f"the gradient of parameter {path!r} is the NaN it starts with plus what "
+            "backward() added: its gradients were never cleared. Call model.cleargrads() "
+            "before loss.backward(), or let the optimizer do both: "
+            "optimizer.update(lossfun, *args)."
+        )

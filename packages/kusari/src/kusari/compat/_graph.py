@@ -71,6 +71,10 @@ def register(tree: ModuleTree) -> None:
     tree.alias("chainer.functions", functions)
     tree.export("chainer.utils", force_array=graph.force_array)
     tree.alias("chainer.utils.type_check", graph.type_check)
+    # Chainer 7's private name of argname, which functions copied from Chainer's own call.
+    # The alias above is kusari's real module, so this sets the name there (once; kusari
+    # itself never reads it).
+    tree.export("chainer.utils.type_check", _argname=graph.type_check.argname)
     for chainer_name, kusari_name in (
         ("chainer.gradient_check", "kusari.graph.gradient_check"),
         ("chainer.computational_graph", "kusari.graph.computational_graph"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kusari.graph import Variable, VariableOrArray
+from kusari.graph.type_check import InvalidType
 from kusari.initializers import get_initializer
 
 from .._link import Link
@@ -124,10 +125,42 @@ class ConvolutionLinkBase(Link):
         Raises:
             ValueError: If ``W`` is still to be created and ``x`` has the wrong rank.
             kusari.graph.type_check.InvalidType: If ``x`` does not fit ``W`` (channels,
-                rank or dtype).
+                rank or dtype); for the wrong channel count the message also says how to
+                build the link for this input.
         """
         self._prepare(x)
-        return self._apply(x)
+        try:
+            return self._apply(x)
+        except InvalidType as error:
+            hint = self._channel_mismatch_hint(tuple(x.shape))
+            if hint is None:
+                raise
+            raise InvalidType(error.expect, error.actual, msg=f"{error}\n\n{hint}") from None
+
+    def _channel_mismatch_hint(self, shape: tuple[int, ...]) -> str | None:
+        """Say what to build instead when an input of ``shape`` has the wrong channel count."""
+        in_channels = self.in_channels
+        if in_channels is None or len(shape) != self.ndim + 2 or shape[1] == in_channels:
+            return None
+        channels = shape[1]
+        groups = self.groups
+        spec = f"in_channels={in_channels}, out_channels={self.out_channels}, ksize={self.ksize}"
+        if groups != 1:
+            spec += f", groups={groups}"
+        text = (
+            f"{type(self).__name__}({spec}) got an input of shape {shape}: {channels} "
+            f"channels, but it was built for {in_channels}."
+        )
+        if channels % groups:
+            return (
+                f"{text} {channels} is not divisible by groups={groups}, so no "
+                f"{type(self).__name__} with groups={groups} takes this input: change groups "
+                "or the input."
+            )
+        return (
+            f"{text} Build it with in_channels={channels}, or with in_channels=None to take "
+            "the count from the first input."
+        )
 
     def _apply(self, x: VariableOrArray) -> Variable:
         raise NotImplementedError

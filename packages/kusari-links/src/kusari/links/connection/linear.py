@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kusari.functions import linear
 from kusari.graph import Variable, VariableOrArray
+from kusari.graph.type_check import InvalidType
 from kusari.initializers import get_initializer
 
 from .._link import Link
@@ -102,7 +103,9 @@ class Linear(Link):
 
         Raises:
             ValueError: If ``n_batch_axes`` is not positive or not less than ``x.ndim``.
-            kusari.graph.type_check.InvalidType: If the feature size does not match ``W``.
+            kusari.graph.type_check.InvalidType: If the feature size does not match ``W``
+                (the message then also says how to build the layer for this input), or
+                the dtypes do not fit.
         """
         if self.W.array is None:
             shape = tuple(x.shape)
@@ -112,7 +115,31 @@ class Linear(Link):
                     f"n_batch_axes={n_batch_axes} for an input of shape {shape}"
                 )
             self._initialize_params(math.prod(shape[n_batch_axes:]))
-        return linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
+        try:
+            return linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
+        except InvalidType as error:
+            hint = self._size_mismatch_hint(tuple(x.shape), n_batch_axes)
+            if hint is None:
+                raise
+            raise InvalidType(error.expect, error.actual, msg=f"{error}\n\n{hint}") from None
+
+    def _size_mismatch_hint(self, shape: tuple[int, ...], n_batch_axes: int) -> str | None:
+        """Say what to build instead when ``shape`` has the wrong number of features."""
+        W = self.W.array
+        if W is None or W.ndim != 2:
+            return None
+        out_size, in_size = W.shape
+        features = math.prod(shape[n_batch_axes:])
+        if features == in_size:
+            return None
+        name = type(self).__name__
+        nobias = ", nobias=True" if self.b is None else ""
+        return (
+            f"{name}(in_size={in_size}, out_size={out_size}{nobias}) got an input of shape "
+            f"{shape}: {features} features per example, but it was built for {in_size}. "
+            f"Build it as {name}({features}, {out_size}{nobias}), or as "
+            f"{name}(None, {out_size}{nobias}) to take the size from the first input."
+        )
 
     if TYPE_CHECKING:
 

@@ -11,6 +11,7 @@ from .._extension import Extension
 
 if TYPE_CHECKING:
     from .._trainer import Trainer
+    from .._updater import Updater
     from ..triggers import Unit
 
 __all__ = ["ProgressBar"]
@@ -32,7 +33,10 @@ class ProgressBar(Extension):
     The bar runs from 0 to the training length (iterations or epochs, from the stop
     trigger's ``get_training_length()`` unless given) and shows the iteration, the epoch
     and tqdm's rate and time estimate.  It is redrawn every ``update_interval``
-    iterations and closed when training ends.
+    iterations, and once more when training ends, so that it stops at the final iteration
+    even when the run length is not a multiple of ``update_interval``.  Past the planned
+    length (a longer stop trigger than ``training_length``) the bar stays full while the
+    counts beside it go on.
 
     Args:
         training_length: ``(length, unit)``, such as ``(20, 'epoch')``; ``None`` asks the
@@ -68,6 +72,8 @@ class ProgressBar(Extension):
         self._out = out
         self._bar: Any = None
         self._length: tuple[float, Unit] | None = None
+        self._updater: Updater | None = None  # for the final redraw in finalize()
+        self._drawn_iteration = -1
 
     def _open(self, trainer: Trainer) -> Any:
         length = self._training_length
@@ -94,21 +100,29 @@ class ProgressBar(Extension):
         """Redraw the bar every ``update_interval`` iterations."""
         if self._bar is None:
             self._bar = self._open(trainer)
-        if trainer.updater.iteration % self._update_interval == 0:
-            self._draw(trainer)
+        updater = self._updater = trainer.updater
+        if updater.iteration % self._update_interval == 0:
+            self._draw(updater)
 
-    def _draw(self, trainer: Trainer) -> None:
+    def _draw(self, updater: Updater) -> None:
         assert self._length is not None
         total, unit = self._length
-        updater = trainer.updater
-        self._bar.n = updater.iteration if unit == "iteration" else round(updater.epoch_detail, 6)
+        iteration = updater.iteration
+        position = iteration if unit == "iteration" else round(updater.epoch_detail, 6)
+        # tqdm warns (and clamps) when n passes total; the text beside the bar says how far.
+        self._bar.n = min(position, total)
         self._bar.set_postfix_str(
-            f"{updater.iteration} iter, {updater.epoch} epoch / {total} {unit}s", refresh=False
+            f"{iteration} iter, {updater.epoch} epoch / {total} {unit}s", refresh=False
         )
         self._bar.refresh()
+        self._drawn_iteration = iteration
 
     def finalize(self) -> None:
-        """Close the bar."""
+        """Draw the final position (if not drawn yet) and close the bar."""
         if self._bar is not None:
+            updater = self._updater
+            if updater is not None and updater.iteration != self._drawn_iteration:
+                self._draw(updater)
             self._bar.close()
             self._bar = None
+        self._updater = None
