@@ -390,24 +390,16 @@ FORGOT_SUPER = (
     "before registering parameters or links"
 )
 
-# The message comes from kusari.links._link_init_error.init_not_called; Link.__call__ and
-# Link.params/namedparams raise it once the try/except AttributeError around their first
-# read of an attribute that Link.__init__ sets lands in kusari/links/_link.py (a patch for
-# the module's owner; the normal path costs nothing more).  Then these markers must go.
-_PENDING_LINK_PATCH = (
-    "pending the kusari/links/_link.py patch that raises "
-    "kusari.links._link_init_error.init_not_called (today: AttributeError on a private name)"
-)
+# The message comes from kusari.links._link_init_error.init_not_called, raised by Link's
+# __call__, params and namedparams when Link.__init__ never ran.
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=_PENDING_LINK_PATCH)
 def test_calling_a_link_whose_init_skipped_super_init_says_to_call_it() -> None:
     with pytest.raises(RuntimeError) as info:
         _ForgotSuper()(numpy.ones(3, numpy.float32))
     assert str(info.value) == FORGOT_SUPER
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=_PENDING_LINK_PATCH)
 def test_params_of_a_link_whose_init_skipped_super_init_says_to_call_it() -> None:
     link = _ForgotSuper()
     for walk in (link.params, link.namedparams, link.cleargrads):

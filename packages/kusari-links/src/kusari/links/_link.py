@@ -11,6 +11,7 @@ from kusari.devices import DeviceResident, DeviceResidentsVisitor, is_array
 from . import _link_copy, _link_params, _link_registration
 from ._link_copy import CopyMode as CopyMode
 from ._link_hook import ForwardPostprocessArgs, ForwardPreprocessArgs, LinkHook, _global_hooks
+from ._link_init_error import init_not_called as _init_not_called
 from ._link_registration import shape_and_dtype as _shape_and_dtype
 from ._parameter import Parameter
 
@@ -146,7 +147,11 @@ class Link(DeviceResident):
             The parameters.
         """
         d = self.__dict__
-        for name in sorted(self._params):
+        try:
+            names = sorted(self._params)
+        except AttributeError:
+            raise _init_not_called(self) from None
+        for name in names:
             param: Parameter = d[name]
             if include_uninit or param._data[0] is not None:
                 yield param
@@ -161,7 +166,11 @@ class Link(DeviceResident):
             The paths (relative to this link) and the parameters.
         """
         d = self.__dict__
-        for name in sorted(self._params):
+        try:
+            names = sorted(self._params)
+        except AttributeError:
+            raise _init_not_called(self) from None
+        for name in names:
             param: Parameter = d[name]
             if include_uninit or param._data[0] is not None:
                 yield "/" + name, param
@@ -269,7 +278,10 @@ class Link(DeviceResident):
         # forward(), as in Chainer.
         forward = super().__call__ if mixin else self.forward  # type: ignore[misc]
         global_hooks = _global_hooks.get()
-        local_hooks = self._local_link_hooks
+        try:
+            local_hooks = self._local_link_hooks
+        except AttributeError:  # the first attribute Link.__init__ sets that is read here
+            raise _init_not_called(self) from None
         if not global_hooks and not local_hooks:
             return forward(*args, **kwargs)
         # Global hooks first; a local hook of the same name takes the global one's place.
