@@ -11,7 +11,7 @@ __all__ = ["fix"]
 
 
 def fix(x: VariableOrArray) -> Variable:
-    """Round toward zero (numpy.fix), elementwise.
+    """Round toward zero (like numpy.trunc), elementwise.
 
     The result has no gradient (the derivative is zero almost everywhere): as in Chainer,
     it is a new Variable outside the graph, with ``requires_grad=False``.  The dtype of
@@ -32,4 +32,4 @@ def fix(x: VariableOrArray) -> Variable:
         >>> F.fix(numpy.array([-1.5, 0.0, 2.5])).array.tolist()
         [-1.0, 0.0, 2.0]
     """
-    return rounded(x, "fix", lambda a: _helpers.array_module(a).fix(a))
+    return rounded(x, "fix", lambda a: _helpers.array_module(a).trunc(a))

@@ -35,7 +35,7 @@ class Fmod(FunctionNode):
     def _quotient(self) -> Array:
         x = self.retained_input_array(0)
         divisor = self.retained_input_array(1)
-        return _helpers.array_module(x).fix(x / divisor)  # type: ignore[no-any-return]
+        return _helpers.array_module(x).trunc(x / divisor)  # type: ignore[no-any-return]
 
     def backward(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
