@@ -8,7 +8,7 @@ from kusari.devices import Array
 from kusari.graph import Variable, VariableOrArray
 
 from .._conv_utils import check_spatial_ndim
-from .max_pooling_nd import MaxPoolingND
+from .max_pooling_nd import apply_max_pooling
 
 __all__ = ["max_pooling_2d"]
 
@@ -97,8 +97,4 @@ def max_pooling_2d(
         [[[[3, 3], [3, 3]]]]
     """
     check_2d(x)
-    func = MaxPoolingND(2, ksize, stride, pad, cover_all, return_indices)
-    y = func.apply((x,))[0]
-    if return_indices:
-        return y, func.indexes
-    return y
+    return apply_max_pooling(x, 2, ksize, stride, pad, cover_all, return_indices)

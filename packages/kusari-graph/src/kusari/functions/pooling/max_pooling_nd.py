@@ -200,6 +200,23 @@ class MaxPoolingNDGradGrad(FunctionNode):
         return (MaxPoolingNDGrad(self.mpool).apply((g,))[0],)
 
 
+def apply_max_pooling(
+    x: VariableOrArray,
+    ndim: int,
+    ksize: int | Sequence[int],
+    stride: int | Sequence[int] | None,
+    pad: int | Sequence[int],
+    cover_all: bool,
+    return_indices: bool,
+) -> Variable | tuple[Variable, Array]:
+    """Apply :class:`MaxPoolingND`; with ``return_indices``, also return its indexes."""
+    func = MaxPoolingND(ndim, ksize, stride, pad, cover_all, return_indices)
+    y = func.apply((x,))[0]
+    if return_indices:
+        return y, func.indexes
+    return y
+
+
 @overload
 def max_pooling_nd(
     x: VariableOrArray,
@@ -275,12 +292,7 @@ def max_pooling_nd(
         >>> F.max_pooling_nd(x, 3).array.tolist()
         [[[2.0, 5.0, 7.0]]]
     """
-    ndim = len(x.shape) - 2
-    func = MaxPoolingND(ndim, ksize, stride, pad, cover_all, return_indices)
-    y = func.apply((x,))[0]
-    if return_indices:
-        return y, func.indexes
-    return y
+    return apply_max_pooling(x, len(x.shape) - 2, ksize, stride, pad, cover_all, return_indices)
 
 
 @overload
@@ -348,11 +360,7 @@ def max_pooling_1d(
         [[[1.0, 3.0]]]
     """
     _conv_utils.check_spatial_ndim(x.shape, 1)
-    func = MaxPoolingND(1, ksize, stride, pad, cover_all, return_indices)
-    y = func.apply((x,))[0]
-    if return_indices:
-        return y, func.indexes
-    return y
+    return apply_max_pooling(x, 1, ksize, stride, pad, cover_all, return_indices)
 
 
 @overload
@@ -420,8 +428,4 @@ def max_pooling_3d(
         (1, 1, 2, 2, 2)
     """
     _conv_utils.check_spatial_ndim(x.shape, 3)
-    func = MaxPoolingND(3, ksize, stride, pad, cover_all, return_indices)
-    y = func.apply((x,))[0]
-    if return_indices:
-        return y, func.indexes
-    return y
+    return apply_max_pooling(x, 3, ksize, stride, pad, cover_all, return_indices)
