@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import numpy.typing as npt
 
 from kusari.devices import Array
 
-from ._base import Initializer, RandomGenerator, get_fans
+from ._base import RandomGenerator, get_fans
 from ._random import fill_normal
+from ._scaled import FanOption, ScaledInitializer, check_fan_option, select_fan
 
 __all__ = ["GlorotNormal", "HeNormal", "LeCunNormal", "Normal"]
 
-FanOption = Literal["fan_in", "fan_out"]
 
-
-class Normal(Initializer):
+class Normal(ScaledInitializer):
     """Fill an array with draws from the normal distribution ``N(0, scale**2)``.
 
     Without ``rng``, the values come from the global generator of the array's module
@@ -43,18 +41,13 @@ class Normal(Initializer):
         2.0
     """
 
-    scale: float
-    rng: RandomGenerator | None
-
     def __init__(
         self,
         scale: float = 0.05,
         dtype: npt.DTypeLike | None = None,
         rng: RandomGenerator | None = None,
     ) -> None:
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+        super().__init__(scale, dtype, rng)
 
     def __call__(self, array: Array) -> None:
         """Fill ``array`` with normal draws.
@@ -68,11 +61,8 @@ class Normal(Initializer):
         self.check_dtype(array)
         fill_normal(array, self.scale, self.rng, self.dtype)
 
-    def _repr_fields(self) -> dict[str, object]:
-        return {"scale": self.scale}
 
-
-class LeCunNormal(Initializer):
+class LeCunNormal(ScaledInitializer):
     """LeCun's normal initializer: ``N(0, s**2)`` with ``s = scale * sqrt(1 / fan_in)``.
 
     The default initializer of the weights of the standard links.
@@ -95,19 +85,6 @@ class LeCunNormal(Initializer):
         0.1
     """
 
-    scale: float
-    rng: RandomGenerator | None
-
-    def __init__(
-        self,
-        scale: float = 1.0,
-        dtype: npt.DTypeLike | None = None,
-        rng: RandomGenerator | None = None,
-    ) -> None:
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
     def __call__(self, array: Array) -> None:
         """Fill ``array`` (at least 2-dimensional) with scaled normal draws.
 
@@ -121,11 +98,8 @@ class LeCunNormal(Initializer):
         fan_in, _ = get_fans(array.shape)
         fill_normal(array, self.scale * math.sqrt(1.0 / fan_in), self.rng)
 
-    def _repr_fields(self) -> dict[str, object]:
-        return {"scale": self.scale}
 
-
-class GlorotNormal(Initializer):
+class GlorotNormal(ScaledInitializer):
     """Glorot (Xavier) normal initializer: ``s = scale * sqrt(2 / (fan_in + fan_out))``.
 
     Args:
@@ -146,19 +120,6 @@ class GlorotNormal(Initializer):
         0.05
     """
 
-    scale: float
-    rng: RandomGenerator | None
-
-    def __init__(
-        self,
-        scale: float = 1.0,
-        dtype: npt.DTypeLike | None = None,
-        rng: RandomGenerator | None = None,
-    ) -> None:
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
     def __call__(self, array: Array) -> None:
         """Fill ``array`` (at least 2-dimensional) with scaled normal draws.
 
@@ -172,11 +133,8 @@ class GlorotNormal(Initializer):
         fan_in, fan_out = get_fans(array.shape)
         fill_normal(array, self.scale * math.sqrt(2.0 / (fan_in + fan_out)), self.rng)
 
-    def _repr_fields(self) -> dict[str, object]:
-        return {"scale": self.scale}
 
-
-class HeNormal(Initializer):
+class HeNormal(ScaledInitializer):
     """He (Kaiming) normal initializer: ``s = scale * sqrt(2 / fan)``.
 
     Args:
@@ -202,9 +160,7 @@ class HeNormal(Initializer):
         0.2
     """
 
-    scale: float
     fan_option: FanOption
-    rng: RandomGenerator | None
 
     def __init__(
         self,
@@ -213,10 +169,8 @@ class HeNormal(Initializer):
         fan_option: FanOption = "fan_in",
         rng: RandomGenerator | None = None,
     ) -> None:
-        super().__init__(dtype)
-        self.scale = scale
+        super().__init__(scale, dtype, rng)
         self.fan_option = check_fan_option(fan_option)
-        self.rng = rng
 
     def __call__(self, array: Array) -> None:
         """Fill ``array`` (at least 2-dimensional) with scaled normal draws.
@@ -228,18 +182,8 @@ class HeNormal(Initializer):
             ValueError: On a dtype mismatch or an array of fewer than 2 dimensions.
         """
         self.check_dtype(array)
-        fan_in, fan_out = get_fans(array.shape)
-        fan = fan_in if self.fan_option == "fan_in" else fan_out
+        fan = select_fan(array.shape, self.fan_option)
         fill_normal(array, self.scale * math.sqrt(2.0 / fan), self.rng)
 
     def _repr_fields(self) -> dict[str, object]:
         return {"scale": self.scale, "fan_option": self.fan_option}
-
-
-def check_fan_option(fan_option: str) -> FanOption:
-    """Return ``fan_option`` if it is ``'fan_in'`` or ``'fan_out'``, else raise ValueError."""
-    if fan_option == "fan_in":
-        return "fan_in"
-    if fan_option == "fan_out":
-        return "fan_out"
-    raise ValueError(f"fan_option must be 'fan_in' or 'fan_out', got {fan_option!r}")

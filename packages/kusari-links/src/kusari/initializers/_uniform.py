@@ -8,32 +8,14 @@ import numpy.typing as npt
 
 from kusari.devices import Array
 
-from ._base import Initializer, RandomGenerator, get_fans
-from ._normal import FanOption, check_fan_option
+from ._base import RandomGenerator, get_fans
 from ._random import fill_uniform
+from ._scaled import FanOption, ScaledInitializer, check_fan_option, select_fan
 
 __all__ = ["GlorotUniform", "HeUniform", "LeCunUniform", "Uniform"]
 
 
-class _ScaledUniform(Initializer):
-    scale: float
-    rng: RandomGenerator | None
-
-    def __init__(
-        self,
-        scale: float = 1.0,
-        dtype: npt.DTypeLike | None = None,
-        rng: RandomGenerator | None = None,
-    ) -> None:
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def _repr_fields(self) -> dict[str, object]:
-        return {"scale": self.scale}
-
-
-class Uniform(_ScaledUniform):
+class Uniform(ScaledInitializer):
     """Fill an array with draws from the uniform distribution ``U(-scale, scale)``.
 
     Without ``rng`` the values come from the global generator of the array's module
@@ -78,7 +60,7 @@ class Uniform(_ScaledUniform):
         fill_uniform(array, self.scale, self.rng)
 
 
-class LeCunUniform(_ScaledUniform):
+class LeCunUniform(ScaledInitializer):
     """LeCun's uniform initializer: ``U(-s, s)`` with ``s = scale * sqrt(3 / fan_in)``.
 
     Args:
@@ -113,7 +95,7 @@ class LeCunUniform(_ScaledUniform):
         fill_uniform(array, self.scale * math.sqrt(3.0 / fan_in), self.rng)
 
 
-class GlorotUniform(_ScaledUniform):
+class GlorotUniform(ScaledInitializer):
     """Glorot (Xavier) uniform initializer: ``s = scale * sqrt(6 / (fan_in + fan_out))``.
 
     Args:
@@ -148,7 +130,7 @@ class GlorotUniform(_ScaledUniform):
         fill_uniform(array, self.scale * math.sqrt(6.0 / (fan_in + fan_out)), self.rng)
 
 
-class HeUniform(_ScaledUniform):
+class HeUniform(ScaledInitializer):
     """He (Kaiming) uniform initializer: ``s = scale * sqrt(6 / fan)``.
 
     The half-width ``sqrt(6 / fan)`` gives the variance ``2 / fan`` of :class:`HeNormal`.
@@ -200,8 +182,7 @@ class HeUniform(_ScaledUniform):
             ValueError: On a dtype mismatch or an array of fewer than 2 dimensions.
         """
         self.check_dtype(array)
-        fan_in, fan_out = get_fans(array.shape)
-        fan = fan_in if self.fan_option == "fan_in" else fan_out
+        fan = select_fan(array.shape, self.fan_option)
         fill_uniform(array, self.scale * math.sqrt(6.0 / fan), self.rng)
 
     def _repr_fields(self) -> dict[str, object]:
