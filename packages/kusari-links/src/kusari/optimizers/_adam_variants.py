@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import final
+from typing import ClassVar, final
 
 from ._adam import DEFAULTS, Adam
 
@@ -76,24 +76,10 @@ class AMSGrad(Adam):
         super().__init__(alpha=alpha, beta1=beta1, beta2=beta2, eps=eps, eta=eta, amsgrad=True)
 
 
-@final
-class AdaBound(Adam):
-    """AdaBound (Luo et al., 2019): ``Adam(..., adabound=True)``.
+class _BoundedAdam(Adam):
+    """The constructor of AdaBound and AMSBound, which differ only in ``amsgrad``."""
 
-    Args:
-        alpha: Step size.
-        beta1: Exponential decay rate of the first moment.
-        beta2: Exponential decay rate of the second moment.
-        final_lr: The final (SGD) learning rate the bounds converge to.
-        gamma: Convergence speed of the bounds.
-        eps: Small value for numerical stability.
-        eta: Schedule multiplier.
-
-    Example:
-        >>> from kusari.optimizers import AdaBound
-        >>> AdaBound(final_lr=0.05).final_lr
-        0.05
-    """
+    _amsgrad: ClassVar[bool]
 
     def __init__(
         self,
@@ -111,6 +97,7 @@ class AdaBound(Adam):
             beta2=beta2,
             eps=eps,
             eta=eta,
+            amsgrad=self._amsgrad,
             adabound=True,
             final_lr=final_lr,
             gamma=gamma,
@@ -118,7 +105,29 @@ class AdaBound(Adam):
 
 
 @final
-class AMSBound(Adam):
+class AdaBound(_BoundedAdam):
+    """AdaBound (Luo et al., 2019): ``Adam(..., adabound=True)``.
+
+    Args:
+        alpha: Step size.
+        beta1: Exponential decay rate of the first moment.
+        beta2: Exponential decay rate of the second moment.
+        final_lr: The final (SGD) learning rate the bounds converge to.
+        gamma: Convergence speed of the bounds.
+        eps: Small value for numerical stability.
+        eta: Schedule multiplier.
+
+    Example:
+        >>> from kusari.optimizers import AdaBound
+        >>> AdaBound(final_lr=0.05).final_lr
+        0.05
+    """
+
+    _amsgrad = False
+
+
+@final
+class AMSBound(_BoundedAdam):
     """AMSBound (Luo et al., 2019): ``Adam(..., amsgrad=True, adabound=True)``.
 
     Args:
@@ -137,24 +146,4 @@ class AMSBound(Adam):
         (True, True)
     """
 
-    def __init__(
-        self,
-        alpha: float = DEFAULTS.alpha,
-        beta1: float = DEFAULTS.beta1,
-        beta2: float = DEFAULTS.beta2,
-        final_lr: float = DEFAULTS.final_lr,
-        gamma: float = DEFAULTS.gamma,
-        eps: float = DEFAULTS.eps,
-        eta: float = DEFAULTS.eta,
-    ) -> None:
-        super().__init__(
-            alpha=alpha,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            eta=eta,
-            amsgrad=True,
-            adabound=True,
-            final_lr=final_lr,
-            gamma=gamma,
-        )
+    _amsgrad = True
