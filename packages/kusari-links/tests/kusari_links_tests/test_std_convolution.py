@@ -9,6 +9,7 @@ import numpy
 import pytest
 
 from kusari import initializers
+from kusari import links as L
 from kusari.graph import using_config
 from kusari.graph.type_check import InvalidType
 from kusari.links import (
@@ -264,3 +265,24 @@ def test_printable() -> None:
         "Convolution2D(in_channels=1, out_channels=2, ksize=(3, 3), stride=(1, 1), "
         "pad=(0, 0), dilate=(1, 1), groups=1, nobias=False)"
     )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda *a: Convolution2D(*a),
+        lambda *a: Deconvolution2D(*a),
+        lambda *a: L.DilatedConvolution2D(*a),
+        lambda *a: L.ConvolutionND(1, *a),
+        lambda *a: L.DeconvolutionND(1, *a),
+    ],
+)
+def test_two_argument_form_of_every_convolution_link(make: Any) -> None:
+    # Chainer's Link(out_channels, ksize): input channels come from the first input.
+    link = make(4, 3)
+    assert link.in_channels is None
+    assert link.out_channels == 4
+    assert link.ksize[0] == 3
+    assert link.W.array is None
+    with pytest.raises(TypeError, match=f"^{type(link).__name__} needs ksize$"):
+        make(None, 3)

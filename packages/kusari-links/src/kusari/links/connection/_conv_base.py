@@ -51,7 +51,7 @@ class ConvolutionLinkBase(Link):
         ndim: int,
         in_channels: int | None,
         out_channels: int,
-        ksize: int | Sequence[int],
+        ksize: int | Sequence[int] | None,
         stride: int | Sequence[int],
         pad: int | Sequence[int],
         nobias: bool,
@@ -60,6 +60,12 @@ class ConvolutionLinkBase(Link):
         dilate: int | Sequence[int],
         groups: int,
     ) -> None:
+        if ksize is None:
+            # Chainer's two-argument form, ``Convolution2D(out_channels, ksize)``: the input
+            # channels are taken from the first input.
+            if in_channels is None:
+                raise TypeError(f"{type(self).__name__} needs ksize")
+            ksize, out_channels, in_channels = out_channels, in_channels, None
         super().__init__()
         check_size("in_channels", in_channels, allow_none=True)
         check_size("out_channels", out_channels)

@@ -65,10 +65,6 @@ class Convolution2D(ConvolutionLinkBase):
         dilate: int | tuple[int, int] = 1,
         groups: int = 1,
     ) -> None:
-        if ksize is None:
-            if in_channels is None:
-                raise TypeError("Convolution2D needs ksize")
-            in_channels, out_channels, ksize = None, in_channels, out_channels  # type: ignore[assignment]
         super().__init__(
             2, in_channels, out_channels, ksize, stride, pad, nobias, initialW, initial_bias,
             dilate, groups,
@@ -128,10 +124,6 @@ class DilatedConvolution2D(ConvolutionLinkBase):
         initialW: ParameterInitializer = None,
         initial_bias: ParameterInitializer = None,
     ) -> None:
-        if ksize is None:
-            if in_channels is None:
-                raise TypeError("DilatedConvolution2D needs ksize")
-            in_channels, out_channels, ksize = None, in_channels, out_channels  # type: ignore[assignment]
         super().__init__(
             2, in_channels, out_channels, ksize, stride, pad, nobias, initialW, initial_bias,
             dilate, 1,

@@ -60,10 +60,6 @@ class ConvolutionND(ConvolutionLinkBase):
         groups: int = 1,
     ) -> None:
         check_size("ndim", ndim)
-        if ksize is None:
-            if in_channels is None:
-                raise TypeError(f"{type(self).__name__} needs ksize")
-            in_channels, out_channels, ksize = None, in_channels, out_channels  # type: ignore[assignment]
         self.cover_all = cover_all
         super().__init__(
             ndim, in_channels, out_channels, ksize, stride, pad, nobias, initialW,

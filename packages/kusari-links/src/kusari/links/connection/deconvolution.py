@@ -76,10 +76,6 @@ class Deconvolution2D(_DeconvolutionBase):
         dilate: int | tuple[int, int] = 1,
         groups: int = 1,
     ) -> None:
-        if ksize is None:
-            if in_channels is None:
-                raise TypeError("Deconvolution2D needs ksize")
-            in_channels, out_channels, ksize = None, in_channels, out_channels  # type: ignore[assignment]
         self._set_outsize(outsize, 2)
         super().__init__(
             2, in_channels, out_channels, ksize, stride, pad, nobias, initialW, initial_bias,
@@ -146,10 +142,6 @@ class DeconvolutionND(_DeconvolutionBase):
         groups: int = 1,
     ) -> None:
         check_size("ndim", ndim)
-        if ksize is None:
-            if in_channels is None:
-                raise TypeError(f"{type(self).__name__} needs ksize")
-            in_channels, out_channels, ksize = None, in_channels, out_channels  # type: ignore[assignment]
         self._set_outsize(outsize, ndim)
         super().__init__(
             ndim, in_channels, out_channels, ksize, stride, pad, nobias, initialW,
