@@ -35,7 +35,10 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 # Distribution -> (its sibling dependencies in install order, the import names it ships).
 PACKAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kusari-devices": ((), ("kusari.devices",)),
-    "kusari-graph": (("kusari-devices",), ("kusari.graph", "kusari.functions", "kusari.testing")),
+    "kusari-graph": (
+        ("kusari-devices",),
+        ("kusari.graph", "kusari.functions", "kusari.distributions", "kusari.testing"),
+    ),
     "kusari-links": (
         ("kusari-devices", "kusari-graph"),
         ("kusari.links", "kusari.optimizers", "kusari.initializers", "kusari.serializers"),
@@ -73,9 +76,13 @@ EXAMPLE_EXTRAS = "[progress,plot,datasets]"
 # paths run in the matrix (the integration tests check that every package also imports
 # without them).
 TEST_EXTRAS: dict[str, str] = {
-    "kusari-links": "safetensors",
+    "kusari-links": "safetensors,hdf5",
     "kusari-training": "progress,plot,datasets",
 }
+
+# Test-only dependencies of a package: reference implementations its tests compare against
+# (SciPy's special functions and distributions for kusari.functions and kusari.distributions).
+TEST_REFERENCES: dict[str, list[str]] = {"kusari-graph": ["scipy>=1.11"]}
 
 TEST_REQUIREMENTS = ["pytest>=8.3"]
 # safetensors and types-tqdm: optional code (the serializer, the examples) is checked against
@@ -86,6 +93,8 @@ TYPE_REQUIREMENTS = [
     "numpy>=2.0",
     "safetensors>=0.4",
     "types-tqdm",
+    "h5py>=3.10",
+    "scipy>=1.11",
 ]
 # mypy and safetensors let the typing and serialization guides run their examples (both
 # skip them, with a :skipif:, where the package is missing); pytest because the API
@@ -148,7 +157,7 @@ def tests(session: nox.Session, package: str) -> None:
     targets = _with_siblings(package)
     if package in TEST_EXTRAS:
         targets[-1] = f"{_package_dir(package)}[{TEST_EXTRAS[package]}]"
-    session.install(*targets, *TEST_REQUIREMENTS)
+    session.install(*targets, *TEST_REQUIREMENTS, *TEST_REFERENCES.get(package, []))
     # MPI comes with the [mpich] extra: its tests must run here, not skip.
     session.env["KUSARI_REQUIRE_MPI"] = "1"
     tests_dir = ROOT / "packages" / package / "tests"
