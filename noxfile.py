@@ -2,9 +2,9 @@
 
 Sessions:
     lint         ruff check and ruff format --check.
-    types        mypy --strict over every src and tests tree, then a downstream check: the
-                 built wheels installed into a fresh venv and mypy --strict run on the
-                 user-style code in tests-integration/typing/.
+    types        mypy --strict over every src and tests tree, the examples and the benchmarks,
+                 then a downstream check: the built wheels installed into a fresh venv and
+                 mypy --strict run on the user-style code in tests-integration/typing/.
     tests        per package x Python: a fresh venv with that package and only its declared
                  dependencies (siblings installed from the checkout in one pip command), then
                  its own tests and the doctests of its modules.
@@ -263,6 +263,7 @@ def types(session: nox.Session) -> None:
         *[str(p) for p in sorted((ROOT / "packages").glob("*/tests"))],
         str(ROOT / "tests-integration"),
         str(ROOT / "examples"),
+        str(ROOT / "benchmarks"),
     )
 
     # Downstream: what a user who pip-installs the wheels sees.

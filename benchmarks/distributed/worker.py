@@ -44,7 +44,8 @@ class MLP(Chain):
     def forward(self, x: Variable) -> Variable:
         h = F.relu(self.l1(x))
         h = F.relu(self.l2(h))
-        return self.l3(h)
+        y: Variable = self.l3(h)
+        return y
 
 
 def _loss(model: MLP, x: numpy.ndarray, t: numpy.ndarray) -> Variable:
@@ -69,7 +70,7 @@ def train_steps(args: argparse.Namespace) -> dict[str, Any]:
         original(target, zero_fill)
         comm_seconds.append(time.perf_counter() - start)
 
-    comm.allreduce_grad = timed_allreduce_grad  # type: ignore[method-assign]
+    comm.allreduce_grad = timed_allreduce_grad  # type: ignore[method-assign,assignment]
     steps: list[float] = []
     for i in range(args.warmup + args.steps):
         comm.mpi_comm.Barrier()
