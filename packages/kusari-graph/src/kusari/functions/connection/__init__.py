@@ -19,6 +19,7 @@ from .dilated_convolution_2d import dilated_convolution_2d as dilated_convolutio
 from .embed_id import embed_id as embed_id
 from .linear import linear as linear
 from .lstm import lstm as lstm
+from .lstm import lstm_gates as lstm_gates
 from .n_step_gru import n_step_bigru as n_step_bigru
 from .n_step_gru import n_step_gru as n_step_gru
 from .n_step_lstm import n_step_bilstm as n_step_bilstm
@@ -41,6 +42,7 @@ __all__ = [
     "embed_id",
     "linear",
     "lstm",
+    "lstm_gates",
     "n_step_bigru",
     "n_step_bilstm",
     "n_step_birnn",

@@ -1,15 +1,13 @@
 """The LSTM cell (:func:`lstm`) and its gate pre-activations (:func:`lstm_gates`).
 
-On NumPy the cell runs the gate-major functions of :mod:`._lstm_cpu`; on CuPy the fused
-``lstm_forward``/``lstm_backward`` kernels of :mod:`kusari.devices.kernels`.
+The cell runs the fused ``lstm_forward``/``lstm_backward`` kernels of
+:mod:`kusari.devices.kernels` (gate-major NumPy code on the CPU, one CUDA kernel on CuPy).
 """
 
 from __future__ import annotations
 
 import math
 from typing import final
-
-import numpy
 
 from kusari.devices import Array, get_array_module, kernels
 from kusari.graph import FunctionNode, Variable, VariableOrArray, type_check
@@ -22,7 +20,6 @@ from ..array.get_item import GetItemGrad, get_item
 from ..array.reshape import reshape
 from ..math.matmul import matmul
 from ..math.sum import sum as sum_
-from ._lstm_cpu import lstm_backward_cpu, lstm_forward_cpu
 
 __all__ = ["LSTM", "LSTMGates", "lstm", "lstm_gates"]
 
@@ -83,10 +80,7 @@ class LSTM(FunctionNode):
         batch = x.shape[0]
         c_head = c_prev[:batch]
         cp2, x2 = _to_kernel_layout(c_head, x)
-        if type(x2) is numpy.ndarray:
-            c2, h2 = lstm_forward_cpu(cp2, x2)
-        else:
-            c2, h2 = kernels.lstm_forward(cp2, x2)
+        c2, h2 = kernels.lstm_forward(cp2, x2)
         c = c2.reshape(c_head.shape)
         h = h2.reshape(c_head.shape)
         if batch < c_prev.shape[0]:
@@ -108,8 +102,7 @@ class LSTM(FunctionNode):
         gc_head = None if gc is None else gc[:batch]
         cp2, x2 = _to_kernel_layout(c_head, x)
         shape2 = cp2.shape
-        backward = lstm_backward_cpu if type(x2) is numpy.ndarray else kernels.lstm_backward
-        gc_prev2, gx2 = backward(
+        gc_prev2, gx2 = kernels.lstm_backward(
             cp2,
             x2,
             c[:batch].reshape(shape2),
@@ -340,10 +333,10 @@ def lstm_gates(
 
     Example:
         >>> import numpy
-        >>> from kusari.functions.connection.lstm import lstm_gates
+        >>> import kusari.functions as F
         >>> x, h = numpy.ones((1, 2)), numpy.full((1, 1), 2.0)
         >>> W_x, W_h = numpy.ones((4, 2)), numpy.ones((4, 1))
-        >>> lstm_gates(x, h, W_x, W_h, numpy.arange(4.0)).array.tolist()
+        >>> F.lstm_gates(x, h, W_x, W_h, numpy.arange(4.0)).array.tolist()
         [[4.0, 5.0, 6.0, 7.0]]
     """
     args = (x, h, W_x, W_h) if b is None else (x, h, W_x, W_h, b)

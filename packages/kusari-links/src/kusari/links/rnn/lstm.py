@@ -9,7 +9,7 @@ import numpy
 
 from kusari.devices import Array, DeviceResidentsVisitor
 from kusari.functions import concat, lstm, split_axis
-from kusari.functions.connection.lstm import lstm_gates
+from kusari.functions import lstm_gates
 from kusari.graph import Variable, VariableOrArray, as_variable
 from kusari.initializers import Constant, Initializer, InitializerLike, Zero, get_initializer
 
@@ -78,7 +78,7 @@ class LSTMBase(Chain):
     The weights are drawn in Chainer's order (block by block of ``out_size`` rows, lateral
     then upward), so a seeded ``numpy.random`` gives Chainer's values.  A step computes
     ``upward(x) + lateral(h)`` as one
-    :func:`~kusari.functions.connection.lstm.lstm_gates` node (the same values), unless a
+    :func:`~kusari.functions.lstm_gates` node (the same values), unless a
     link hook is watching ``upward`` or ``lateral`` or they are not plain ``Linear`` links.
 
     Args:
@@ -175,7 +175,7 @@ class LSTMBase(Chain):
     def _gates(self, x: VariableOrArray, h: VariableOrArray) -> Variable:
         """``upward(x) + lateral(h)``, fused into one node when no one can tell.
 
-        The fused :func:`~kusari.functions.connection.lstm.lstm_gates` gives the same
+        The fused :func:`~kusari.functions.lstm_gates` gives the same
         values and gradients; it is used unless a link hook would see the calls of
         ``upward``/``lateral``, or they were replaced by something other than a plain
         :class:`~kusari.links.Linear`, or ``x`` needs flattening.
