@@ -23,6 +23,9 @@ from .contrastive import contrastive as contrastive
 from .crf1d import argmax_crf1d as argmax_crf1d
 from .crf1d import crf1d as crf1d
 from .cross_covariance import cross_covariance as cross_covariance
+from .ctc import (
+    connectionist_temporal_classification as connectionist_temporal_classification,
+)
 from .decov import decov as decov
 from .gaussian_kl_divergence import gaussian_kl_divergence as gaussian_kl_divergence
 from .gaussian_nll import gaussian_nll as gaussian_nll
@@ -41,6 +44,7 @@ __all__ = [
     "argmax_crf1d",
     "bernoulli_nll",
     "black_out",
+    "connectionist_temporal_classification",
     "contrastive",
     "crf1d",
     "cross_covariance",
