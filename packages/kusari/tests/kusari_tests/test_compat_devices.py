@@ -112,3 +112,26 @@ def test_device_resident_subclass_written_for_chainer(chainer: types.ModuleType)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         stats.to_device(-1)
+
+
+def test_cuda_helpers_written_for_chainer(chainer: types.ModuleType) -> None:
+    from chainer.backends import cuda as chainer_cuda
+
+    def _table(n: int) -> tuple[int, ...]:
+        return tuple(range(n))
+
+    def _axpy(a: Any, x: Any, y: Any) -> Any:
+        return a * x + y
+
+    # Chainer code writes these as decorators; chainer.* is untyped to mypy, so apply them.
+    table = chainer_cuda.memoize()(_table)
+    axpy = chainer_cuda.fuse()(_axpy)
+
+    assert table(3) is table(3)
+    chainer_cuda.clear_memo()
+    assert axpy(2.0, numpy.ones(2), numpy.ones(2)).tolist() == [3.0, 3.0]
+    assert chainer_cuda.should_use_cudnn(">=auto") is False
+    assert chainer_cuda.should_use_cudnn_tensor_core(numpy.float16) is False
+    assert chainer_cuda.get_max_workspace_size() == 8 * 1024 * 1024
+    assert chainer_cuda.copy is cuda.copy
+    assert chainer.is_arrays_compatible([numpy.zeros(1), None])

@@ -30,6 +30,7 @@ from ._array import Array as Array
 from ._array import Scalar as Scalar
 from ._array import get_array_types as get_array_types
 from ._array import is_array as is_array
+from ._array import is_arrays_compatible as is_arrays_compatible
 from ._device import CpuDevice as CpuDevice
 from ._device import CudaDevice as CudaDevice
 from ._device import Device as Device
@@ -68,6 +69,7 @@ __all__ = [
     "get_array_module",
     "get_array_types",
     "is_array",
+    "is_arrays_compatible",
     "to_cpu",
     "to_gpu",
     "to_device",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 import numpy
@@ -9,7 +10,7 @@ import numpy.typing as npt
 
 from ._cupy import cupy_if_imported, cupy_or_none
 
-__all__ = ["Array", "Scalar", "get_array_types", "is_array"]
+__all__ = ["Array", "Scalar", "get_array_types", "is_array", "is_arrays_compatible"]
 
 Array: TypeAlias = npt.NDArray[Any]
 """An array kusari accepts: a :class:`numpy.ndarray` or a ``cupy.ndarray``.
@@ -67,3 +68,44 @@ def is_array(value: object) -> bool:
         return True
     cupy = cupy_if_imported()
     return cupy is not None and isinstance(value, cupy.ndarray)
+
+
+def is_arrays_compatible(arrays: Iterable[Array | None]) -> bool:
+    """Return whether the arrays can meet in one computation: all NumPy or all CuPy.
+
+    ``None`` entries are skipped, so an empty or all-``None`` collection is compatible.
+    Devices are not compared: two CuPy arrays on different GPUs count as compatible, as in
+    Chainer.
+
+    Args:
+        arrays: Arrays, or ``None`` for missing ones (an absent gradient, say).
+
+    Returns:
+        ``True`` when every array is of the first array's kind.
+
+    Raises:
+        TypeError: If an entry is neither an array nor ``None``.
+
+    Example:
+        >>> import numpy
+        >>> from kusari.devices import is_arrays_compatible
+        >>> is_arrays_compatible([numpy.zeros(2), None, numpy.ones(3)])
+        True
+        >>> is_arrays_compatible([])
+        True
+    """
+    kinds = set()
+    for index, array in enumerate(arrays):
+        value: object = array  # CuPy arrays are Array to mypy too: check at run time
+        if value is None:
+            continue
+        if isinstance(value, numpy.ndarray):
+            kinds.add("numpy")
+        elif is_array(value):
+            kinds.add("cupy")
+        else:
+            raise TypeError(
+                f"is_arrays_compatible: entry {index} is a {type(value).__name__}, expected an "
+                "array or None"
+            )
+    return len(kinds) <= 1

@@ -29,6 +29,14 @@ import types
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from . import _cupy
+from ._cuda_legacy import clear_memo as clear_memo
+from ._cuda_legacy import copy as copy
+from ._cuda_legacy import fuse as fuse
+from ._cuda_legacy import get_max_workspace_size as get_max_workspace_size
+from ._cuda_legacy import memoize as memoize
+from ._cuda_legacy import set_max_workspace_size as set_max_workspace_size
+from ._cuda_legacy import should_use_cudnn as should_use_cudnn
+from ._cuda_legacy import should_use_cudnn_tensor_core as should_use_cudnn_tensor_core
 from ._lookup import get_array_module as get_array_module
 from ._transfer import to_cpu as to_cpu
 from ._transfer import to_gpu as to_gpu
@@ -38,15 +46,23 @@ __all__ = [
     "LegacyDevice",
     "available",
     "check_cuda_available",
+    "clear_memo",
+    "copy",
     "cupy",
     "elementwise",
+    "fuse",
     "get_array_module",
     "get_device_from_array",
     "get_device_from_id",
+    "get_max_workspace_size",
     "is_available",
+    "memoize",
     "ndarray",
     "raw",
     "reduce",
+    "set_max_workspace_size",
+    "should_use_cudnn",
+    "should_use_cudnn_tensor_core",
     "to_cpu",
     "to_gpu",
 ]

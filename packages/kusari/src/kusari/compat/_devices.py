@@ -69,6 +69,14 @@ def register(tree: ModuleTree) -> None:
         elementwise=cuda.elementwise,
         reduce=cuda.reduce,
         raw=cuda.raw,
+        copy=cuda.copy,
+        memoize=cuda.memoize,
+        clear_memo=cuda.clear_memo,
+        fuse=cuda.fuse,
+        set_max_workspace_size=cuda.set_max_workspace_size,
+        get_max_workspace_size=cuda.get_max_workspace_size,
+        should_use_cudnn=cuda.should_use_cudnn,
+        should_use_cudnn_tensor_core=cuda.should_use_cudnn_tensor_core,
         cudnn_enabled=False,
         __getattr__=_cuda_getattr,
     )
@@ -84,5 +92,6 @@ def register(tree: ModuleTree) -> None:
         get_device=devices.get_device,
         using_device=devices.using_device,
         get_array_types=devices.get_array_types,
+        is_arrays_compatible=devices.is_arrays_compatible,
         DeviceResident=devices.DeviceResident,
     )
