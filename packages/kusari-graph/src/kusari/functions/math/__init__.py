@@ -49,6 +49,8 @@ from .erfc import erfc as erfc
 from .erfinv import erfinv as erfinv
 from .exp import exp as exp
 from .expm1 import expm1 as expm1
+from .fft import fft as fft
+from .fft import ifft as ifft
 from .fix import fix as fix
 from .floor import floor as floor
 from .floordiv import floordiv as floordiv
@@ -116,11 +118,13 @@ __all__ = [
     "erfinv",
     "exp",
     "expm1",
+    "fft",
     "fix",
     "floor",
     "floordiv",
     "fmod",
     "identity",
+    "ifft",
     "inv",
     "linear_interpolate",
     "log",
