@@ -274,11 +274,20 @@ class Trainer:
                         traceback.print_tb(handler_error.__traceback__, file=sys.stderr)
             raise
         finally:
+            # Every extension and the updater are finalized even if one fails (an
+            # asynchronous snapshot writer reports a failed write here); then the first
+            # failure is raised.
+            failures: list[Exception] = []
             for _, entry in extensions:
                 finalize = getattr(entry.extension, "finalize", None)
                 if finalize:
-                    finalize()
+                    try:
+                        finalize()
+                    except Exception as failure:
+                        failures.append(failure)
             self.updater.finalize()
+            if failures:
+                raise failures[0]
         self._final_elapsed_time = self.elapsed_time
         self._done = True
 

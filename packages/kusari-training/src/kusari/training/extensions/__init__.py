@@ -3,7 +3,10 @@
 * Evaluation: :class:`Evaluator`.
 * Logging: :class:`LogReport`, :class:`PrintReport`, :class:`ProgressBar` (tqdm),
   :class:`PlotReport` (matplotlib), :class:`ParameterStatistics`, :class:`DumpGraph`.
-* Snapshots: :func:`snapshot`, :func:`snapshot_object`, :class:`SimpleWriter`.
+* Snapshots: :func:`snapshot`, :func:`snapshot_object`, and the writers
+  :class:`SimpleWriter`, :class:`ThreadWriter`, :class:`ProcessWriter`,
+  :class:`ThreadQueueWriter`, :class:`ProcessQueueWriter` (bases :class:`Writer`,
+  :class:`StandardWriter`, :class:`QueueWriter`).
 * Schedules: :class:`ExponentialShift`, :class:`LinearShift`, :class:`StepShift`,
   :class:`PolynomialShift`, :class:`InverseShift`, :class:`WarmupShift`,
   :class:`MultistepShift`.
@@ -41,6 +44,12 @@ from ._snapshot import SimpleWriter as SimpleWriter
 from ._snapshot import Writer as Writer
 from ._snapshot import snapshot as snapshot
 from ._snapshot import snapshot_object as snapshot_object
+from ._snapshot_writers import ProcessQueueWriter as ProcessQueueWriter
+from ._snapshot_writers import ProcessWriter as ProcessWriter
+from ._snapshot_writers import QueueWriter as QueueWriter
+from ._snapshot_writers import StandardWriter as StandardWriter
+from ._snapshot_writers import ThreadQueueWriter as ThreadQueueWriter
+from ._snapshot_writers import ThreadWriter as ThreadWriter
 
 __all__ = [
     # evaluation
@@ -54,7 +63,13 @@ __all__ = [
     "ProgressBar",
     "dump_graph",
     # snapshots
+    "ProcessQueueWriter",
+    "ProcessWriter",
+    "QueueWriter",
     "SimpleWriter",
+    "StandardWriter",
+    "ThreadQueueWriter",
+    "ThreadWriter",
     "Writer",
     "snapshot",
     "snapshot_object",
