@@ -169,3 +169,20 @@ def test_function_hook_in_chainer_style(chainer: types.ModuleType) -> None:
     with Counter() as hook:
         F.relu(chainer.Variable(numpy.array([1.0])) * 2)
     assert hook.count == 2
+
+
+def test_walker_alias_sampler_in_chainer_style(chainer: types.ModuleType) -> None:
+    from chainer import functions as F
+    from chainer.utils import WalkerAlias, walker_alias
+
+    assert WalkerAlias is walker_alias.WalkerAlias is kusari.functions.WalkerAlias
+    sampler = WalkerAlias(numpy.array([3.0, 0.0, 1.0]) ** 0.75)
+    x = numpy.ones((4, 2), numpy.float32)
+    w = numpy.zeros((3, 2), numpy.float32)
+    loss, samples = F.negative_sampling(
+        x, numpy.array([0, 2, 2, 0], numpy.int32), w, sampler.sample, 5, return_samples=True
+    )
+    assert samples.shape == (4, 6)
+    assert set(samples[:, 1:].ravel().tolist()) <= {0, 2}  # id 1 has probability 0
+    # Every score is 0: each of the 4 * 6 terms costs log(2).
+    assert float(loss.array) == pytest.approx(24 * numpy.log(2), rel=1e-6)
