@@ -155,9 +155,13 @@ class LinkHook:
         if self.name in hooks:
             raise KeyError(f"a link hook named {self.name!r} is already registered globally")
         token = _global_hooks.set(types.MappingProxyType({**hooks, self.name: self}))
+        try:
+            self.added(None)
+        except BaseException:  # a hook that refuses global use is not left registered
+            _global_hooks.reset(token)
+            raise
         tokens = self.__dict__.setdefault("_tokens", [])
         tokens.append(token)
-        self.added(None)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

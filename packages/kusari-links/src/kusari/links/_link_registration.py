@@ -134,7 +134,11 @@ def add_hook(self: _L, hook: LinkHook, name: str | None = None) -> _L:  # noqa: 
     if key in hooks:
         raise KeyError(f"a link hook named {key!r} is already registered to this link")
     hooks[key] = hook
-    hook.added(self)
+    try:
+        hook.added(self)
+    except BaseException:  # a hook that refuses this link is not left registered
+        del hooks[key]
+        raise
     return self
 
 
