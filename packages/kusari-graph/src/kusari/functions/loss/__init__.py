@@ -29,6 +29,11 @@ from .ctc import (
 from .decov import decov as decov
 from .gaussian_kl_divergence import gaussian_kl_divergence as gaussian_kl_divergence
 from .gaussian_nll import gaussian_nll as gaussian_nll
+from .hierarchical_softmax import BinaryTree as BinaryTree
+from .hierarchical_softmax import BinaryTreePaths as BinaryTreePaths
+from .hierarchical_softmax import (
+    binary_hierarchical_softmax as binary_hierarchical_softmax,
+)
 from .hinge import hinge as hinge
 from .huber_loss import huber_loss as huber_loss
 from .mean_absolute_error import mean_absolute_error as mean_absolute_error
@@ -43,6 +48,9 @@ __all__ = [
     "absolute_error",
     "argmax_crf1d",
     "bernoulli_nll",
+    "binary_hierarchical_softmax",
+    "BinaryTree",
+    "BinaryTreePaths",
     "black_out",
     "connectionist_temporal_classification",
     "contrastive",
