@@ -243,3 +243,17 @@ def test_pickles_of_the_old_layout_still_load() -> None:
     assert isinstance(y, Variable)
     assert y.name == "old"
     numpy.testing.assert_array_equal(y.array, [3.0])
+
+
+def test_force_type_converts_scalars_and_arrays() -> None:
+    from kusari.graph import force_type
+
+    scalar = force_type(numpy.float32, 3.0)
+    assert type(scalar) is numpy.float32
+    assert scalar == 3.0
+    assert type(force_type(numpy.dtype("f"), numpy.float64(2.0))) is numpy.float32
+    same = numpy.ones(2, numpy.float32)
+    assert force_type(numpy.float32, same) is same
+    cast = force_type(numpy.float32, numpy.ones(2))
+    assert cast.dtype == numpy.float32
+    assert cast.tolist() == [1.0, 1.0]

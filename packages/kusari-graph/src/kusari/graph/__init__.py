@@ -50,6 +50,7 @@ from ._function_hook import FunctionHook as FunctionHook
 from ._function_hook import get_function_hooks as get_function_hooks
 from ._function_node import FunctionNode as FunctionNode
 from ._utils import force_array as force_array
+from ._utils import force_type as force_type
 from ._variable import Operand as Operand
 from ._variable import Variable as Variable
 from ._variable import VariableOrArray as VariableOrArray
@@ -70,6 +71,7 @@ __all__ = [
     "Function",
     "FunctionAdapter",
     "force_array",
+    "force_type",
     # backprop
     "backward",
     "grad",

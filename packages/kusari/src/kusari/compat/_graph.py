@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from . import _chainer_legacy
 from ._tree import ModuleTree
 
 __all__ = ["register"]
@@ -42,7 +43,22 @@ def register(tree: ModuleTree) -> None:
         set_debug=graph.set_debug,
         get_dtype=graph.get_dtype,
         mixed16=graph.mixed16,
+        DebugMode=_chainer_legacy.DebugMode,
+        static_graph=_chainer_legacy.static_graph,
+        static_code=_chainer_legacy.static_code,
+        disable_experimental_feature_warning=False,
     )
+    tree.export(
+        "chainer.graph_optimizations",
+        static_graph=_chainer_legacy.static_graph,
+        static_code=_chainer_legacy.static_code,
+    )
+    tree.export(
+        "chainer.utils",
+        force_type=graph.force_type,
+        experimental=_chainer_legacy.experimental,
+    )
+    tree.alias("chainer.utils.conv", importlib.import_module("kusari.functions.conv_utils"))
     tree.export(
         "chainer.variable",
         Variable=graph.Variable,
