@@ -2,9 +2,10 @@
 
 Arithmetic (also reached through the Variable operators), elementwise functions
 (:func:`exp`, :func:`log`, :func:`sqrt`, trigonometric and hyperbolic functions,
-:func:`erf`, ...), reductions (:func:`sum`, :func:`max`, :func:`prod`, :func:`logsumexp`,
-...), and linear algebra (:func:`matmul`, :func:`tensordot`, :func:`einsum`, :func:`inv`,
-:func:`det`).  The differentiable ones support double backprop; :func:`sign`,
+:func:`erf` and the other special functions such as :func:`lgamma`, ...), reductions
+(:func:`sum`, :func:`max`, :func:`prod`, :func:`logsumexp`, ...), and linear algebra
+(:func:`matmul`, :func:`tensordot`, :func:`einsum`, :func:`inv`, :func:`det`).  The
+differentiable ones support double backprop; :func:`sign`,
 :func:`floor`, :func:`ceil`, :func:`fix`, :func:`argmax` and :func:`argmin` have no
 gradient.
 
@@ -42,6 +43,7 @@ from .cumprod import cumprod as cumprod
 from .cumsum import cumsum as cumsum
 from .det import batch_det as batch_det
 from .det import det as det
+from .digamma import digamma as digamma
 from .div import div as div
 from .einsum import einsum as einsum
 from .erf import erf as erf
@@ -58,6 +60,7 @@ from .fmod import fmod as fmod
 from .identity import identity as identity
 from .inv import batch_inv as batch_inv
 from .inv import inv as inv
+from .lgamma import lgamma as lgamma
 from .linear_interpolate import linear_interpolate as linear_interpolate
 from .log import log as log
 from .log1p import log1p as log1p
@@ -72,6 +75,7 @@ from .min import min as min
 from .minimum import minimum as minimum
 from .mul import mul as mul
 from .neg import neg as neg
+from .polygamma import polygamma as polygamma
 from .pow import power as power
 from .prod import prod as prod
 from .rsqrt import rsqrt as rsqrt
@@ -111,6 +115,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "det",
+    "digamma",
     "div",
     "einsum",
     "erf",
@@ -126,6 +131,7 @@ __all__ = [
     "identity",
     "ifft",
     "inv",
+    "lgamma",
     "linear_interpolate",
     "log",
     "log10",
@@ -140,6 +146,7 @@ __all__ = [
     "minimum",
     "mul",
     "neg",
+    "polygamma",
     "power",
     "prod",
     "rsqrt",

@@ -21,6 +21,7 @@ CuPy arrays alike.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, Final
 
 import numpy
@@ -29,7 +30,17 @@ from kusari.devices import Array
 
 from . import _helpers
 
-__all__ = ["erf_array", "erfc_array", "erfinv_array"]
+__all__ = [
+    "erf_array",
+    "erfc_array",
+    "erfc_flat",
+    "erfcinv_array",
+    "erfcinv_flat",
+    "erfcx_array",
+    "erfcx_flat",
+    "erfinv_array",
+    "horner",
+]
 
 Poly = tuple[float, ...]
 
@@ -166,9 +177,11 @@ _TAIL: Final[Poly] = (
 
 _TWO_OVER_SQRT_PI: Final = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_PI: Final = 1.0 / math.sqrt(math.pi)
+_NEWTON_STEPS: Final = 4
+_ERFCX_OVERFLOW: Final = -math.sqrt(math.log(sys.float_info.max / 2.0))  # 2 exp(x**2) overflows
 
 
-def _horner(p: Poly, u: Any) -> Any:
+def horner(p: Poly, u: Any) -> Any:
     """``sum(p[k] * u**k)``, computed in place on a new array."""
     r = u * p[-1]
     r += p[-2]
@@ -181,7 +194,7 @@ def _horner(p: Poly, u: Any) -> Any:
 def _mapped(p: Poly, t: Any, low: float, high: float) -> Any:
     u = t - (low + high) / 2
     u *= 2 / (high - low)
-    return _horner(p, u)
+    return horner(p, u)
 
 
 def _erf_small(x: Any) -> Any:
@@ -189,7 +202,7 @@ def _erf_small(x: Any) -> Any:
     u = x * x
     u *= 8.0
     u -= 1.0
-    r = _horner(_SMALL, u)
+    r = horner(_SMALL, u)
     r *= x
     return r
 
@@ -202,7 +215,7 @@ def _erfcx_large(a: Any, xp: Any) -> Any:
         scaled[piece] = _mapped(p, a[piece], low, high)
     far = a > 4.0
     b = a[far]
-    r = _horner(_TAIL, 32.0 / (b * b) - 1.0)
+    r = horner(_TAIL, 32.0 / (b * b) - 1.0)
     r *= _INV_SQRT_PI
     r /= b
     scaled[far] = r
@@ -236,14 +249,44 @@ def erf_array(x: Array) -> Array:
     return y.reshape(x.shape).astype(x.dtype, copy=False)  # type: ignore[no-any-return]
 
 
-def erfc_array(x: Array) -> Array:
-    """``erfc(x) = 1 - erf(x)`` elementwise, accurate also where it is tiny."""
-    xp, flat, small, large = _split(x)
+def erfc_flat(flat: Any, xp: Any) -> Any:
+    """``erfc`` of a 1-d float64 array."""
+    small = abs(flat) <= 0.5
+    large = ~small
     y = xp.empty_like(flat)
     y[small] = 1.0 - _erf_small(flat[small])
     rest = flat[large]
     tail = _erfc_large(abs(rest), xp)
     y[large] = xp.where(rest > 0, tail, 2.0 - tail)
+    return y
+
+
+def erfc_array(x: Array) -> Array:
+    """``erfc(x) = 1 - erf(x)`` elementwise, accurate also where it is tiny."""
+    xp = _helpers.array_module(x)
+    y = erfc_flat(xp.asarray(x, dtype=numpy.float64).ravel(), xp)
+    return y.reshape(x.shape).astype(x.dtype, copy=False)  # type: ignore[no-any-return]
+
+
+def erfcx_flat(flat: Any, xp: Any) -> Any:
+    """``erfcx(x) = exp(x**2) * erfc(x)`` of a 1-d float64 array (``inf`` below about -26.63)."""
+    y = xp.full_like(flat, math.inf)  # also where exp(x**2) overflows
+    small = abs(flat) <= 0.5
+    s = flat[small]
+    y[small] = xp.exp(s * s) * (1.0 - _erf_small(s))
+    large = flat > 0.5
+    y[large] = _erfcx_large(flat[large], xp)
+    negative = (flat < -0.5) & (flat > _ERFCX_OVERFLOW)
+    n = -flat[negative]
+    y[negative] = 2.0 * xp.exp(n * n) - _erfcx_large(n, xp)
+    y[flat != flat] = math.nan
+    return y
+
+
+def erfcx_array(x: Array) -> Array:
+    """``exp(x**2) * erfc(x)`` elementwise: ``1 / (x sqrt(pi))`` for large ``x``, no underflow."""
+    xp = _helpers.array_module(x)
+    y = erfcx_flat(xp.asarray(x, dtype=numpy.float64).ravel(), xp)
     return y.reshape(x.shape).astype(x.dtype, copy=False)  # type: ignore[no-any-return]
 
 
@@ -271,12 +314,38 @@ _GILES_TAIL: Final[Poly] = (
 )
 
 
-def _erfinv_start(a: Any, xp: Any) -> Any:
-    """M. Giles' approximation of ``erfinv(a)`` for ``0 <= a < 1`` (about 1e-7)."""
-    w = -xp.log((1.0 - a) * (1.0 + a))
-    central = _horner(_GILES_CENTRAL, w - 2.5)
-    tail = _horner(_GILES_TAIL, xp.sqrt(xp.maximum(w, 5.0)) - 3.0)
-    return xp.where(w < 5.0, central, tail) * a
+def _erfinv_start(a: Any, c: Any, xp: Any) -> Any:
+    """A start for ``x >= 0`` with ``erf(x) = a``, ``erfc(x) = c`` (``a + c = 1``).
+
+    M. Giles' single-precision approximation (about 1e-7) while ``-log(1 - a**2) < 25``;
+    beyond, where it was never fitted, the asymptotic ``erfc(x) ~ exp(-x**2) / (x sqrt(pi))``
+    solved once (a few percent, so the Newton steps converge).
+    """
+    w = -xp.log(c * (1.0 + a))
+    central = horner(_GILES_CENTRAL, w - 2.5)
+    tail = horner(_GILES_TAIL, xp.sqrt(xp.maximum(w, 5.0)) - 3.0)
+    t = xp.maximum(-xp.log(c), 1.0)
+    far = xp.sqrt(xp.maximum(t - 0.5 * xp.log(t * math.pi), 1.0))
+    return xp.where(w < 5.0, central * a, xp.where(w < 25.0, tail * a, far))
+
+
+def _erfinv_core(a: Any, c: Any, log_c: Any, xp: Any) -> Any:
+    """``x >= 0`` with ``erf(x) = a`` and ``log(erfc(x)) = log_c`` (``0 <= a < 1``, ``c > 0``).
+
+    Newton on ``erf`` near 0, on ``log(erfc)`` beyond 0.5, where it is nearly quadratic
+    (``-x**2``) and keeps the digits of ``c = 1 - a``.
+    """
+    x = _erfinv_start(a, c, xp)
+    for _ in range(_NEWTON_STEPS):
+        central = x <= 0.5
+        xc = x[central]
+        x[central] = xc - (_erf_small(xc) - a[central]) / (_TWO_OVER_SQRT_PI * xp.exp(-(xc * xc)))
+        far = ~central
+        xf = x[far]
+        scaled = _erfcx_large(xf, xp)
+        residual = xp.log(scaled) - xf * xf - log_c[far]
+        x[far] = xf + residual * scaled / _TWO_OVER_SQRT_PI
+    return x
 
 
 def erfinv_array(y: Array) -> Array:
@@ -286,22 +355,27 @@ def erfinv_array(y: Array) -> Array:
     a = abs(flat)
     inside = a < 1.0
     a_in = a[inside]
-    x = _erfinv_start(a_in, xp)
-    log_complement = xp.log1p(-a_in)
-    for _ in range(4):
-        # Newton on erf(x) = a near 0, on log(erfc(x)) = log(1 - a) beyond 0.5, where it is
-        # nearly quadratic (-x**2) and keeps the digits of 1 - a.
-        central = x <= 0.5
-        xc = x[central]
-        x[central] = xc - (_erf_small(xc) - a_in[central]) / (
-            _TWO_OVER_SQRT_PI * xp.exp(-(xc * xc))
-        )
-        far = ~central
-        xf = x[far]
-        scaled = _erfcx_large(xf, xp)
-        residual = xp.log(scaled) - xf * xf - log_complement[far]
-        x[far] = xf + residual * scaled / _TWO_OVER_SQRT_PI
+    x = _erfinv_core(a_in, 1.0 - a_in, xp.log1p(-a_in), xp)
     out = xp.where(a == 1.0, math.inf, math.nan)
     out[inside] = x
     out = xp.copysign(out, flat)
+    return out.reshape(y.shape).astype(y.dtype, copy=False)  # type: ignore[no-any-return]
+
+
+def erfcinv_flat(flat: Any, xp: Any) -> Any:
+    """``erfcinv`` of a 1-d float64 array: ``inf`` at 0, ``-inf`` at 2, NaN outside."""
+    out = xp.where(flat == 0.0, math.inf, xp.where(flat == 2.0, -math.inf, math.nan))
+    inside = (flat > 0.0) & (flat < 2.0)
+    v = flat[inside]
+    upper = v > 1.0
+    c = xp.where(upper, 2.0 - v, v)  # exact: erfcinv(2 - c) = -erfcinv(c)
+    x = _erfinv_core(1.0 - c, c, xp.log(c), xp)
+    out[inside] = xp.where(upper, -x, x)
+    return out
+
+
+def erfcinv_array(y: Array) -> Array:
+    """``erfcinv(y) = erfinv(1 - y)`` elementwise, accurate also for tiny ``y``."""
+    xp = _helpers.array_module(y)
+    out = erfcinv_flat(xp.asarray(y, dtype=numpy.float64).ravel(), xp)
     return out.reshape(y.shape).astype(y.dtype, copy=False)  # type: ignore[no-any-return]
