@@ -43,6 +43,10 @@ from .scatter_add import scatter_add as scatter_add
 from .select_item import select_item as select_item
 from .separate import separate as separate
 from .space2depth import space2depth as space2depth
+from .spatial_transformer_grid import spatial_transformer_grid as spatial_transformer_grid
+from .spatial_transformer_sampler import (
+    spatial_transformer_sampler as spatial_transformer_sampler,
+)
 from .split_axis import split_axis as split_axis
 from .squeeze import squeeze as squeeze
 from .stack import stack as stack
@@ -82,6 +86,8 @@ __all__ = [
     "select_item",
     "separate",
     "space2depth",
+    "spatial_transformer_grid",
+    "spatial_transformer_sampler",
     "split_axis",
     "squeeze",
     "stack",
