@@ -2,7 +2,8 @@
 
 * Evaluation: :class:`Evaluator`.
 * Logging: :class:`LogReport`, :class:`PrintReport`, :class:`ProgressBar` (tqdm),
-  :class:`PlotReport` (matplotlib), :class:`ParameterStatistics`, :class:`DumpGraph`.
+  :class:`PlotReport` (matplotlib), :class:`VariableStatisticsPlot` (matplotlib),
+  :class:`ParameterStatistics`, :class:`DumpGraph`.
 * Snapshots: :func:`snapshot`, :func:`snapshot_object`, and the writers
   :class:`SimpleWriter`, :class:`ThreadWriter`, :class:`ProcessWriter`,
   :class:`ThreadQueueWriter`, :class:`ProcessQueueWriter` (bases :class:`Writer`,
@@ -50,6 +51,7 @@ from ._snapshot_writers import QueueWriter as QueueWriter
 from ._snapshot_writers import StandardWriter as StandardWriter
 from ._snapshot_writers import ThreadQueueWriter as ThreadQueueWriter
 from ._snapshot_writers import ThreadWriter as ThreadWriter
+from ._variable_statistics_plot import VariableStatisticsPlot as VariableStatisticsPlot
 
 __all__ = [
     # evaluation
@@ -61,6 +63,7 @@ __all__ = [
     "PlotReport",
     "PrintReport",
     "ProgressBar",
+    "VariableStatisticsPlot",
     "dump_graph",
     # snapshots
     "ProcessQueueWriter",
