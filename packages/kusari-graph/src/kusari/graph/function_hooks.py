@@ -1,4 +1,7 @@
-"""Ready-made function hooks (Chainer's ``chainer.function_hooks``): timing and printing.
+"""Ready-made function hooks (Chainer's ``chainer.function_hooks``).
+
+:class:`TimerHook` and :class:`PrintHook` work everywhere; :class:`CUDAProfileHook` (NVTX
+ranges) and :class:`CupyMemoryProfileHook` (memory-pool accounting) need CuPy and a GPU.
 
 Example:
     >>> import numpy
@@ -22,10 +25,12 @@ from typing import Any, TextIO
 
 from kusari.devices import Array, get_array_module
 
+from ._cuda_function_hooks import CUDAProfileHook as CUDAProfileHook
+from ._cuda_function_hooks import CupyMemoryProfileHook as CupyMemoryProfileHook
 from ._function_hook import FunctionHook
 from ._function_node import FunctionNode
 
-__all__ = ["PrintHook", "TimerHook"]
+__all__ = ["CUDAProfileHook", "CupyMemoryProfileHook", "PrintHook", "TimerHook"]
 
 
 class TimerHook(FunctionHook):
