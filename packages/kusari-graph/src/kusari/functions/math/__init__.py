@@ -48,6 +48,7 @@ from .div import div as div
 from .einsum import einsum as einsum
 from .erf import erf as erf
 from .erfc import erfc as erfc
+from .erfcx import erfcx as erfcx
 from .erfinv import erfinv as erfinv
 from .exp import exp as exp
 from .expm1 import expm1 as expm1
@@ -66,6 +67,7 @@ from .log import log as log
 from .log1p import log1p as log1p
 from .log2 import log2 as log2
 from .log10 import log10 as log10
+from .log_ndtr import log_ndtr as log_ndtr
 from .logsumexp import logsumexp as logsumexp
 from .matmul import matmul as matmul
 from .max import max as max
@@ -74,6 +76,7 @@ from .mean import mean as mean
 from .min import min as min
 from .minimum import minimum as minimum
 from .mul import mul as mul
+from .ndtr import ndtr as ndtr
 from .neg import neg as neg
 from .polygamma import polygamma as polygamma
 from .pow import power as power
@@ -120,6 +123,7 @@ __all__ = [
     "einsum",
     "erf",
     "erfc",
+    "erfcx",
     "erfinv",
     "exp",
     "expm1",
@@ -137,6 +141,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_ndtr",
     "logsumexp",
     "matmul",
     "max",
@@ -145,6 +150,7 @@ __all__ = [
     "min",
     "minimum",
     "mul",
+    "ndtr",
     "neg",
     "polygamma",
     "power",

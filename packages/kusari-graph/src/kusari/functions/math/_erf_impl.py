@@ -215,7 +215,7 @@ def _erfcx_large(a: Any, xp: Any) -> Any:
         scaled[piece] = _mapped(p, a[piece], low, high)
     far = a > 4.0
     b = a[far]
-    r = horner(_TAIL, 32.0 / (b * b) - 1.0)
+    r = horner(_TAIL, 32.0 / b / b - 1.0)  # b * b would overflow beyond 1e154
     r *= _INV_SQRT_PI
     r /= b
     scaled[far] = r

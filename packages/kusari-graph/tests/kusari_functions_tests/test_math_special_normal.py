@@ -1,0 +1,154 @@
+"""Normal-distribution and error-function specials: ndtr, log_ndtr, ndtri, erfcx, erfcinv."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy
+import pytest
+
+import kusari.functions as F
+from kusari.graph import Variable
+from kusari.graph.type_check import InvalidType
+
+from ._opcheck import FLOATS, assert_forward, check_grads, check_grads_float16, data, grad, uniform
+
+special = pytest.importorskip("scipy.special")
+
+# name: (function, label, float64 reference, low, high)
+CASES: dict[str, tuple[Callable[[Any], Variable], str, Callable[[Any], Any], float, float]] = {
+    "ndtr": (F.ndtr, "Ndtr", lambda x: special.ndtr(x), -3.0, 3.0),
+    "log_ndtr": (F.log_ndtr, "LogNdtr", lambda x: special.log_ndtr(x), -6.0, 3.0),
+    "erfcx": (F.erfcx, "Erfcx", lambda x: special.erfcx(x), -2.0, 4.0),
+}
+
+
+def _max_relative_error(actual: Any, expected: Any) -> float:
+    mask = numpy.isfinite(expected) & (expected != 0)
+    return float((abs(actual[mask] - expected[mask]) / abs(expected[mask])).max())
+
+
+def _present(names: list[str]) -> list[str]:
+    return [name for name in names if name in CASES]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", [(), (7,), (2, 3)])
+def test_forward(name: str, dtype: Any, shape: tuple[int, ...]) -> None:
+    fn, _, ref, low, high = CASES[name]
+    x = uniform(0, shape, dtype, low, high)
+    assert_forward(fn(x), ref(x.astype(numpy.float64)), dtype)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_grads(name: str) -> None:
+    fn, _, _, low, high = CASES[name]
+    check_grads(fn, [uniform(1, (2, 3), numpy.float64, low, high)], seed=2)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_grads_float16(name: str) -> None:
+    fn, _, _, low, high = CASES[name]
+    check_grads_float16(fn, [uniform(3, (2, 3), numpy.float16, low, high)], eps=1e-2)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_integer_input_is_rejected(name: str) -> None:
+    fn, label, *_ = CASES[name]
+    with pytest.raises(
+        InvalidType,
+        match=rf"in: {label} \(Forward\)\n\nExpect: x\.dtype\.kind == 'f'\nActual: i != f",
+    ):
+        fn(numpy.arange(3))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_float32_keeps_its_dtype(name: str) -> None:
+    y = CASES[name][0](numpy.array([[0.25, 0.75]], numpy.float32))
+    assert y.dtype == numpy.float32
+
+
+_GRID = numpy.concatenate(
+    [
+        numpy.linspace(-40, 40, 80001),
+        -numpy.logspace(-300, 150, 901),
+        numpy.logspace(-300, 150, 901),
+    ]
+)
+
+
+def test_ndtr_matches_scipy_in_both_tails() -> None:
+    y = data(F.ndtr(_GRID))
+    expected = special.ndtr(_GRID)
+    normal = expected > 1e-300  # subnormal results have fewer digits
+    assert _max_relative_error(y[normal], expected[normal]) < 1e-13
+    # SciPy flushes to 0 from about -37.5 on; the subnormal values here are still right
+    assert ((y[~normal] >= 0) & (y[~normal] < 1e-300)).all()
+    deep = numpy.array([-37.7, -38.2])
+    log_density = -(deep**2) / 2 - numpy.log(-deep * math.sqrt(2 * math.pi))
+    numpy.testing.assert_allclose(data(F.ndtr(deep)), numpy.exp(log_density), rtol=1e-2)
+    special_values = data(F.ndtr(numpy.array([-numpy.inf, numpy.inf, numpy.nan, 0.0])))
+    assert special_values[[0, 1, 3]].tolist() == [0.0, 1.0, 0.5]
+    assert numpy.isnan(special_values[2])
+
+
+def test_ndtr_backward_is_the_normal_density() -> None:
+    x = Variable(numpy.array([-2.0, 0.0, 1.5]))
+    y = F.sum(F.ndtr(x))
+    y.backward(enable_double_backprop=True)
+    density = numpy.exp(-(data(x) ** 2) / 2) / math.sqrt(2 * math.pi)
+    numpy.testing.assert_allclose(grad(x), density, rtol=1e-15)
+    gx = x.grad_var
+    assert gx is not None
+    x.cleargrad()
+    F.sum(gx).backward()
+    numpy.testing.assert_allclose(grad(x), -data(x) * density, rtol=1e-15)
+
+
+def test_log_ndtr_matches_scipy_far_into_both_tails() -> None:
+    x = numpy.concatenate([_GRID, -numpy.logspace(150, 153, 10), [-1e200]])
+    with numpy.errstate(over="ignore"):
+        expected = special.log_ndtr(x)
+    y = data(F.log_ndtr(x))
+    normal = abs(expected) > 1e-300
+    assert _max_relative_error(y[normal], expected[normal]) < 1e-13
+    assert ((y[~normal] <= 0) & (y[~normal] > -1e-300)).all()  # log1p(-tiny), as above
+    # far below, log(Phi(x)) = -x**2 / 2 - log(-x sqrt(2 pi)) - 1 / x**2 + ...
+    far = numpy.array([-1e3, -1e5, -1e8])
+    asymptotic = -(far**2) / 2 - numpy.log(-far * math.sqrt(2 * math.pi)) - 1 / far**2
+    numpy.testing.assert_allclose(data(F.log_ndtr(far)), asymptotic, rtol=1e-15)
+    ends = data(F.log_ndtr(numpy.array([-numpy.inf, numpy.inf, numpy.nan])))
+    assert ends[:2].tolist() == [-numpy.inf, 0.0]
+    assert numpy.isnan(ends[2])
+
+
+def test_log_ndtr_gradient_is_stable_in_the_lower_tail() -> None:
+    # pdf / Phi ~ -x for x -> -inf, where both pdf and Phi underflow
+    x = Variable(numpy.array([-10.0, -40.0, -1e5, 5.0, 40.0]))
+    F.sum(F.log_ndtr(x)).backward()
+    expected = numpy.exp(
+        -(data(x) ** 2) / 2 - math.log(math.sqrt(2 * math.pi)) - special.log_ndtr(data(x))
+    )
+    numpy.testing.assert_allclose(grad(x)[:2], expected[:2], rtol=1e-13)
+    numpy.testing.assert_allclose(grad(x)[2], 1e5 + 1e-5, rtol=1e-15)
+    numpy.testing.assert_allclose(grad(x)[3:], expected[3:], rtol=1e-13, atol=1e-300)
+
+
+def test_log_ndtr_grads_in_the_lower_tail() -> None:
+    check_grads(F.log_ndtr, [numpy.array([-30.0, -12.5, -8.0])], eps=1e-4, rtol=1e-4)
+
+
+def test_erfcx_matches_scipy() -> None:
+    x = numpy.concatenate([_GRID, [-26.6, -26.7, -1e300, 1e300, 1e-300]])
+    with numpy.errstate(over="ignore"):
+        expected = special.erfcx(x)
+    y = data(F.erfcx(x))
+    finite = numpy.isfinite(expected)
+    assert _max_relative_error(y[finite], expected[finite]) < 1e-13
+    assert numpy.isinf(y[~finite]).all()
+    ends = data(F.erfcx(numpy.array([-numpy.inf, numpy.inf, numpy.nan])))
+    assert ends[:2].tolist() == [numpy.inf, 0.0]
+    assert numpy.isnan(ends[2])
