@@ -33,6 +33,21 @@ def _get_example(index: int) -> Any:
     return _worker_dataset[index]
 
 
+_warned_shared_mem = False
+
+
+def _warn_shared_mem_once() -> None:
+    global _warned_shared_mem
+    _warned_shared_mem = True
+    warnings.warn(
+        "MultiprocessIterator ignores shared_mem: kusari passes every example through the "
+        "worker pool's pipes (pickled); shared memory buffers are not implemented (this "
+        "warning is shown once)",
+        MultiprocessIterator.SharedMemoryWarning,
+        stacklevel=3,
+    )
+
+
 def _shut_down_pool(pool: multiprocessing.pool.Pool) -> None:
     pool.terminate()
     pool.join()
@@ -61,9 +76,11 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             ``order_sampler`` is given).
         n_processes: The number of worker processes; ``None`` uses ``os.cpu_count()``.
         n_prefetch: The number of batches read ahead.
-        shared_mem: Accepted for compatibility with Chainer, which used it to size shared
-            memory buffers; kusari passes examples through the pool's pipes, so it has no
-            effect (it must be ``None`` or a positive int).
+        shared_mem: Accepted for compatibility with Chainer, which copied examples of up
+            to this many bytes through shared memory.  kusari passes every example
+            through the pool's pipes (pickled), so it has no effect; it must be ``None``
+            or a positive int, and a value other than ``None`` warns once per process
+            (:class:`MultiprocessIterator.SharedMemoryWarning`).
         order_sampler: A custom :class:`OrderSampler`; requires ``shuffle=None``.
         dataset_timeout: Seconds to wait for a batch before warning with
             :class:`MultiprocessIterator.TimeoutWarning` (then it keeps waiting);
@@ -83,6 +100,9 @@ class MultiprocessIterator(PrefetchIterator[_T]):
 
     class TimeoutWarning(RuntimeWarning):
         """Warns that a batch took longer than ``dataset_timeout`` seconds to read."""
+
+    class SharedMemoryWarning(UserWarning):
+        """Warns that ``shared_mem`` is ignored: examples always go through pipes."""
 
     def __init__(
         self,
@@ -105,6 +125,8 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             isinstance(shared_mem, bool) or operator.index(shared_mem) < 1
         ):
             raise ValueError(f"shared_mem must be None or a positive integer, got {shared_mem!r}")
+        if shared_mem is not None and not _warned_shared_mem:
+            _warn_shared_mem_once()
         if dataset_timeout is not None and not dataset_timeout > 0:
             raise ValueError(f"dataset_timeout must be positive or None, got {dataset_timeout!r}")
         if maxtasksperchild is not None and (
