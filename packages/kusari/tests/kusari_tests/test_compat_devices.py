@@ -135,3 +135,19 @@ def test_cuda_helpers_written_for_chainer(chainer: types.ModuleType) -> None:
     assert chainer_cuda.get_max_workspace_size() == 8 * 1024 * 1024
     assert chainer_cuda.copy is cuda.copy
     assert chainer.is_arrays_compatible([numpy.zeros(1), None])
+
+
+def test_intel64_and_chainerx_names_exist_but_are_unsupported(chainer: types.ModuleType) -> None:
+    from chainer.backends import intel64
+
+    assert intel64.should_use_ideep(">=auto") is False
+    assert intel64.inputs_all_ready([numpy.zeros((2, 3))]) is False
+    with pytest.raises(ValueError, match="should_use_ideep: level must be one of"):
+        intel64.should_use_ideep("sometimes")
+    device = chainer.get_device("@numpy")
+    assert not isinstance(device, chainer.backend.Intel64Device)
+    assert not isinstance(device, chainer.backend.ChainerxDevice)
+    with pytest.raises(RuntimeError, match="kusari has no ChainerX backend"):
+        chainer.backend.ChainerxDevice()
+    with pytest.raises(RuntimeError, match=r"kusari has no iDeep \(intel64\) backend"):
+        intel64.Intel64Device()

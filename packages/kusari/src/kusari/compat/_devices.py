@@ -29,6 +29,61 @@ def is_ideep_available() -> bool:
     return False
 
 
+_IDEEP_LEVELS = ("never", "always", "==always", ">=auto", "auto")
+
+
+def should_use_ideep(level: str) -> bool:
+    """Return ``False``: kusari has no iDeep backend (the level is still checked).
+
+    Raises:
+        ValueError: If ``level`` is not one of Chainer's levels.
+
+    Example:
+        >>> from kusari.compat._devices import should_use_ideep
+        >>> should_use_ideep(">=auto")
+        False
+    """
+    if level not in _IDEEP_LEVELS:
+        raise ValueError(
+            f"should_use_ideep: level must be one of {', '.join(map(repr, _IDEEP_LEVELS))}, "
+            f"got {level!r}"
+        )
+    return False
+
+
+def inputs_all_ready(inputs: object, supported_ndim: tuple[int, ...] = (2, 4)) -> bool:
+    """Return ``False``: no input is ever ready for iDeep in kusari."""
+    return False
+
+
+class _UnsupportedDevice:
+    """A Chainer device class of a backend kusari does not have.
+
+    ``isinstance(device, chainer.backend.Intel64Device)`` keeps working (it is ``False``
+    for every kusari device); constructing one raises.
+    """
+
+    backend = "unsupported"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError(
+            f"chainer.backend.{type(self).__name__}: kusari has no {self.backend} backend; "
+            "use '@numpy' or '@cupy:N' devices (kusari.devices.get_device)"
+        )
+
+
+class Intel64Device(_UnsupportedDevice):
+    """Chainer's iDeep device; kusari has no iDeep backend."""
+
+    backend = "iDeep (intel64)"
+
+
+class ChainerxDevice(_UnsupportedDevice):
+    """Chainer's ChainerX device; kusari has no ChainerX backend."""
+
+    backend = "ChainerX"
+
+
 def _cuda_getattr(name: str) -> Any:
     from kusari.devices import cuda
 
@@ -54,6 +109,8 @@ def register(tree: ModuleTree) -> None:
         get_device_from_array=devices.get_device_from_array,
         get_array_module=devices.get_array_module,
         copyto=devices.copyto,
+        Intel64Device=Intel64Device,
+        ChainerxDevice=ChainerxDevice,
     )
     tree.export(
         "chainer.backends.cuda",
@@ -81,7 +138,13 @@ def register(tree: ModuleTree) -> None:
         __getattr__=_cuda_getattr,
     )
     tree.alias("chainer.cuda", tree.module("chainer.backends.cuda"))
-    tree.export("chainer.backends.intel64", is_ideep_available=is_ideep_available)
+    tree.export(
+        "chainer.backends.intel64",
+        is_ideep_available=is_ideep_available,
+        should_use_ideep=should_use_ideep,
+        inputs_all_ready=inputs_all_ready,
+        Intel64Device=Intel64Device,
+    )
     tree.export(
         "chainer.device_resident",
         DeviceResident=devices.DeviceResident,
