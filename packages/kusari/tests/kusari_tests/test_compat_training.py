@@ -243,3 +243,51 @@ def test_the_classic_mnist_style_script_on_digits(
     assert [entry["epoch"] for entry in log] == list(range(1, 9))
     assert log[-1]["validation/main/loss"] < log[0]["validation/main/loss"]
     assert log[-1]["validation/main/accuracy"] > 0.9
+
+
+def test_chainer_style_async_snapshots_and_statistics_plot(
+    chainer: types.ModuleType, tmp_path: pathlib.Path
+) -> None:
+    # Chainer 7 code: a model snapshot written by a background thread writer, the
+    # variable statistics plot, and the multi-GPU updater refusing a CPU-only machine.
+    import chainer.links as L
+    from chainer import training
+    from chainer.training import extensions
+    from chainer.training.extensions import snapshot_writers
+    from chainer.training.updaters import MultiprocessParallelUpdater
+
+    x = numpy.arange(16, dtype=numpy.float32).reshape(8, 2) / 8
+    t = (x.sum(axis=1) > 1).astype(numpy.int32)
+    model = L.Classifier(L.Linear(2, 2))
+    optimizer = chainer.optimizers.SGD(lr=0.1)
+    optimizer.setup(model)
+    train_iter = chainer.iterators.SerialIterator(
+        chainer.datasets.TupleDataset(x, t), 4, shuffle=False
+    )
+    updater = training.updaters.StandardUpdater(train_iter, optimizer)
+    trainer = training.Trainer(updater, (4, "iteration"), out=str(tmp_path))
+    weights: dict[int, Any] = {}
+    trainer.extend(
+        lambda t: weights.__setitem__(t.updater.iteration, model.predictor.W.array.copy()),
+        trigger=(1, "iteration"),
+    )
+    writer = snapshot_writers.ThreadQueueWriter()
+    trainer.extend(
+        extensions.snapshot_object(
+            model.predictor, "linear_{.updater.iteration}.npz", writer=writer
+        ),
+        trigger=(2, "iteration"),
+    )
+    plot = extensions.VariableStatisticsPlot(model.predictor, trigger=(2, "iteration"))
+    trainer.extend(plot)
+    trainer.run()
+    for iteration in (2, 4):
+        restored = L.Linear(2, 2)
+        chainer.serializers.load_npz(str(tmp_path / f"linear_{iteration}.npz"), restored)
+        numpy.testing.assert_array_equal(restored.W.array, weights[iteration])
+    iterations, values = plot.samples()
+    assert iterations.tolist() == [1, 2, 3, 4]
+    final = numpy.concatenate([model.predictor.W.array.ravel(), model.predictor.b.array])
+    numpy.testing.assert_allclose(values[-1, 0, :2], [final.mean(), final.std()], rtol=1e-6)
+    with pytest.raises(RuntimeError, match=r"MultiprocessParallelUpdater .* cannot run: "):
+        MultiprocessParallelUpdater([train_iter, train_iter], optimizer, devices=[0, 1])

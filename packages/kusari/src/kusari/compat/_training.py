@@ -108,6 +108,7 @@ def _register_training(tree: ModuleTree) -> None:
         "chainer.training.updaters",
         StandardUpdater=updaters.StandardUpdater,
         ParallelUpdater=updaters.ParallelUpdater,
+        MultiprocessParallelUpdater=updaters.MultiprocessParallelUpdater,
     )
     tree.export(
         "chainer.training.triggers",
@@ -128,4 +129,10 @@ def _register_training(tree: ModuleTree) -> None:
         "chainer.training.extensions.snapshot_writers",
         Writer=extensions.Writer,
         SimpleWriter=extensions.SimpleWriter,
+        StandardWriter=extensions.StandardWriter,
+        ThreadWriter=extensions.ThreadWriter,
+        ProcessWriter=extensions.ProcessWriter,
+        QueueWriter=extensions.QueueWriter,
+        ThreadQueueWriter=extensions.ThreadQueueWriter,
+        ProcessQueueWriter=extensions.ProcessQueueWriter,
     )
