@@ -22,16 +22,13 @@ CASES: dict[str, tuple[Callable[[Any], Variable], str, Callable[[Any], Any], flo
     "ndtr": (F.ndtr, "Ndtr", lambda x: special.ndtr(x), -3.0, 3.0),
     "log_ndtr": (F.log_ndtr, "LogNdtr", lambda x: special.log_ndtr(x), -6.0, 3.0),
     "erfcx": (F.erfcx, "Erfcx", lambda x: special.erfcx(x), -2.0, 4.0),
+    "ndtri": (F.ndtri, "Ndtri", lambda x: special.ndtri(x), 0.02, 0.98),
 }
 
 
 def _max_relative_error(actual: Any, expected: Any) -> float:
     mask = numpy.isfinite(expected) & (expected != 0)
     return float((abs(actual[mask] - expected[mask]) / abs(expected[mask])).max())
-
-
-def _present(names: list[str]) -> list[str]:
-    return [name for name in names if name in CASES]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -152,3 +149,29 @@ def test_erfcx_matches_scipy() -> None:
     ends = data(F.erfcx(numpy.array([-numpy.inf, numpy.inf, numpy.nan])))
     assert ends[:2].tolist() == [numpy.inf, 0.0]
     assert numpy.isnan(ends[2])
+
+
+def test_ndtri_matches_scipy_in_both_tails() -> None:
+    tail = numpy.logspace(-300, -1, 1201)
+    p = numpy.concatenate([numpy.linspace(0, 1, 20001), tail, 1 - numpy.logspace(-16, -1, 301)])
+    y = data(F.ndtri(p))
+    assert _max_relative_error(y, special.ndtri(p)) < 1e-13
+    # the inverse: Phi(ndtri(p)) = p up to the condition number of Phi (about y**2 eps)
+    numpy.testing.assert_allclose(special.ndtr(data(F.ndtri(tail))), tail, rtol=1e-12)
+    subnormal = data(F.ndtri(numpy.array([1e-310, 5e-324])))
+    # computed with mpmath at 40 digits
+    numpy.testing.assert_allclose(
+        subnormal, [-37.663060331949524, -38.467405617144344], rtol=1e-14
+    )
+    ends = data(F.ndtri(numpy.array([0.0, 1.0, 0.5, -0.5, 1.5, numpy.nan])))
+    assert ends[:3].tolist() == [-numpy.inf, numpy.inf, 0.0]
+    assert numpy.isnan(ends[3:]).all()
+
+
+def test_ndtri_backward_is_one_over_the_density() -> None:
+    p = Variable(numpy.array([1e-10, 0.3, 0.99]))
+    F.sum(F.ndtri(p)).backward()
+    y = special.ndtri(data(p))
+    numpy.testing.assert_allclose(
+        grad(p), math.sqrt(2 * math.pi) * numpy.exp(y**2 / 2), rtol=1e-13
+    )

@@ -77,6 +77,7 @@ from .min import min as min
 from .minimum import minimum as minimum
 from .mul import mul as mul
 from .ndtr import ndtr as ndtr
+from .ndtri import ndtri as ndtri
 from .neg import neg as neg
 from .polygamma import polygamma as polygamma
 from .pow import power as power
@@ -151,6 +152,7 @@ __all__ = [
     "minimum",
     "mul",
     "ndtr",
+    "ndtri",
     "neg",
     "polygamma",
     "power",
