@@ -18,6 +18,7 @@ from .depthwise_convolution_2d import depthwise_convolution_2d as depthwise_conv
 from .dilated_convolution_2d import dilated_convolution_2d as dilated_convolution_2d
 from .embed_id import embed_id as embed_id
 from .linear import linear as linear
+from .local_convolution_2d import local_convolution_2d as local_convolution_2d
 from .lstm import lstm as lstm
 from .lstm import lstm_gates as lstm_gates
 from .n_step_gru import n_step_bigru as n_step_bigru
@@ -41,6 +42,7 @@ __all__ = [
     "dilated_convolution_2d",
     "embed_id",
     "linear",
+    "local_convolution_2d",
     "lstm",
     "lstm_gates",
     "n_step_bigru",
