@@ -238,13 +238,40 @@ def test_lazy_linear_is_initialized_at_the_first_call() -> None:
     layer = Linear(None, 2)
     hook = SpectralNormalization()
     layer.add_hook(hook)
-    assert (hook.is_initialized, hasattr(layer, "W_u")) == (False, False)
+    # A placeholder, so that loading a saved link restores u.
+    assert (hook.is_initialized, getattr(layer, "W_u")) == (False, None)  # noqa: B009
     y = layer(numpy.ones((4, 3, 2), numpy.float32))
     assert hook.is_initialized
     assert y.shape == (4, 2)
     assert layer.W.shape == (2, 6)
     assert u_of(layer).shape == (2,)
     assert u_of(layer).dtype == numpy.float32
+
+
+def test_a_lazy_link_loads_u_and_gamma() -> None:
+    source = Linear(3, 2, initialW=W0)
+    source.add_hook(SpectralNormalization(use_gamma=True))
+    u_of(source)[...] = U0
+    arr(getattr(source, "gamma").array)[...] = 2.5  # noqa: B009
+    buffer = io.BytesIO()
+    save_npz(buffer, source)
+    target = Linear(None, 2)
+    hook = SpectralNormalization(use_gamma=True)
+    target.add_hook(hook)
+    load_npz(io.BytesIO(buffer.getvalue()), target)
+    numpy.testing.assert_array_equal(u_of(target), U0)
+    numpy.testing.assert_array_equal(arr(getattr(target, "gamma").array), 2.5)  # noqa: B009
+    numpy.testing.assert_array_equal(target(X0).array, source(X0).array)
+    target.delete_hook(hook.name)
+    assert not hasattr(target, "W_u")
+    assert not hasattr(target, "gamma")
+
+
+def test_lazy_gamma_is_the_largest_singular_value_of_the_first_weight() -> None:
+    layer = Linear(None, 2, initialW=W0)
+    layer.add_hook(SpectralNormalization(use_gamma=True))
+    layer(X0)
+    numpy.testing.assert_allclose(arr(getattr(layer, "gamma").array), 4.237346, rtol=1e-6)  # noqa: B009
 
 
 def test_lazy_convolution_is_initialized_at_the_first_call() -> None:

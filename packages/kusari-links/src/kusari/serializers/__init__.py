@@ -4,8 +4,10 @@
   :class:`Deserializer`.
 * In memory: :class:`DictionarySerializer` (object -> ``dict`` of arrays),
   :class:`NpzDeserializer` (mapping of arrays -> object).
-* Files: :func:`save_npz` / :func:`load_npz`, and with the ``safetensors`` extra
-  :func:`save_safetensors` / :func:`load_safetensors`.
+* Files: :func:`save_npz` / :func:`load_npz`, with the ``safetensors`` extra
+  :func:`save_safetensors` / :func:`load_safetensors`, and with the ``hdf5`` extra
+  :func:`save_hdf5` / :func:`load_hdf5` (Chainer's HDF5 layout, through
+  :class:`HDF5Serializer` / :class:`HDF5Deserializer`).
 
 Files are written atomically and loaded all or nothing; nothing is ever pickled or
 unpickled.  ``None`` values are saved as a marker array (see :data:`NONE_MARKER_DTYPE`)
@@ -33,6 +35,10 @@ from ._base import Serializable as Serializable
 from ._base import Serializer as Serializer
 from ._dictionary import NONE_MARKER_DTYPE as NONE_MARKER_DTYPE
 from ._dictionary import DictionarySerializer as DictionarySerializer
+from ._hdf5 import HDF5Deserializer as HDF5Deserializer
+from ._hdf5 import HDF5Serializer as HDF5Serializer
+from ._hdf5 import load_hdf5 as load_hdf5
+from ._hdf5 import save_hdf5 as save_hdf5
 from ._npz import IgnoreNames as IgnoreNames
 from ._npz import NpzDeserializer as NpzDeserializer
 from ._npz import load_npz as load_npz
@@ -59,6 +65,10 @@ __all__ = [
     "NONE_KEYS_METADATA",
     "load_safetensors",
     "save_safetensors",
+    "HDF5Deserializer",
+    "HDF5Serializer",
+    "load_hdf5",
+    "save_hdf5",
 ]
 
 # Imported last: it runs kusari.links/__init__, which imports this package's names above.

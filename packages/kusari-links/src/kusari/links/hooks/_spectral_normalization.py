@@ -108,6 +108,10 @@ class SpectralNormalization(WeightHook):
     def added(self, link: Link | None) -> None:
         """Check the link, set :attr:`axis`, and draw ``u`` if the weight is initialized.
 
+        If the weight is not initialized yet, ``u`` is registered as ``None`` (and
+        ``gamma`` as an uninitialized parameter), so that loading a saved link restores
+        them; otherwise they are created at the first call.
+
         Raises:
             NotImplementedError: For a global registration.
             ValueError: If the link has no such weight, or (with ``use_gamma``) already
@@ -115,19 +119,25 @@ class SpectralNormalization(WeightHook):
         """
         if link is not None:
             self.axis = _output_axis(link)
-            if self.use_gamma and "gamma" in link.__dict__ and not self.is_prepared(link):
+            if self.use_gamma and "gamma" in link.__dict__:
                 raise ValueError(
                     f"SpectralNormalization(use_gamma=True) adds a parameter 'gamma', but "
                     f"{type(link).__name__} already has an attribute of that name"
                 )
         super().added(link)
+        if link is not None and not self.is_prepared(link):
+            link.__dict__[self.vector_name] = None
+            link.register_persistent(self.vector_name)
+            if self.use_gamma:
+                with link.init_scope():
+                    link.gamma = Parameter()
 
     def is_prepared(self, link: Link) -> bool:
-        """Return whether ``link`` holds this hook's ``u``."""
-        return self.vector_name in link.__dict__
+        """Return whether ``link`` holds this hook's ``u`` (drawn or loaded)."""
+        return link.__dict__.get(self.vector_name) is not None
 
     def prepare(self, link: Link, weight: Parameter) -> None:
-        """Draw ``u`` (and create ``gamma``) for ``link``'s initialized weight.
+        """Draw ``u`` (and set ``gamma``) for ``link``'s initialized weight.
 
         Raises:
             ValueError: If the weight's output axis is empty.
@@ -140,18 +150,24 @@ class SpectralNormalization(WeightHook):
                 f"SpectralNormalization needs {self.weight_name}.shape[{axis}] > 0, got "
                 f"shape {array.shape}"
             )
+        existing = link.__dict__.get("gamma")
+        new_gamma = self.use_gamma and not (
+            isinstance(existing, Parameter) and existing.array is not None
+        )
         xp: Any = link.xp
         with using_device(link.device):
             u = xp.random.normal(size=(size,)).astype(array.dtype)
             # The largest singular value, as a 0-dimensional array of the weight's dtype.
             gamma = (
                 xp.linalg.svd(_as_matrix(array, axis), compute_uv=False)[:1].reshape(())
-                if self.use_gamma
+                if new_gamma
                 else None
             )
         link.__dict__[self.vector_name] = u
         link.register_persistent(self.vector_name)
         if gamma is not None:
+            if existing is not None:
+                delattr(link, "gamma")
             with link.init_scope():
                 link.gamma = Parameter(gamma)
 
