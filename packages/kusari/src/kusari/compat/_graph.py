@@ -85,6 +85,18 @@ def register(tree: ModuleTree) -> None:
         LocalConfig=graph.LocalConfig,
     )
     tree.alias("chainer.functions", functions)
+    # chainer.distributions is kusari's real module; Chainer also exports the base class,
+    # the KL registry and cross_entropy at the top level and in chainer.distribution.
+    distributions = importlib.import_module("kusari.distributions")
+    tree.alias("chainer.distributions", distributions)
+    for module in ("chainer", "chainer.distribution"):
+        tree.export(
+            module,
+            Distribution=distributions.Distribution,
+            kl_divergence=distributions.kl_divergence,
+            register_kl=distributions.register_kl,
+            cross_entropy=distributions.cross_entropy,
+        )
     tree.export("chainer.utils", force_array=graph.force_array)
     tree.export("chainer.utils", WalkerAlias=functions.WalkerAlias)
     tree.export("chainer.utils.walker_alias", WalkerAlias=functions.WalkerAlias)
