@@ -77,7 +77,7 @@ EXAMPLE_EXTRAS = "[progress,plot,datasets]"
 # without them).
 TEST_EXTRAS: dict[str, str] = {
     "kusari-links": "safetensors,hdf5",
-    "kusari-training": "progress,plot,datasets",
+    "kusari-training": "progress,plot,datasets,image",
 }
 
 # Test-only dependencies of a package: reference implementations its tests compare against

@@ -17,6 +17,8 @@ __all__ = [
     "get_cross_validation_datasets",
     "get_cross_validation_datasets_random",
     "split_dataset",
+    "split_dataset_n",
+    "split_dataset_n_random",
     "split_dataset_random",
 ]
 
@@ -150,6 +152,66 @@ def split_dataset_random(
     """
     order = numpy.random.RandomState(seed).permutation(len(dataset))
     return split_dataset(dataset, first_size, order)
+
+
+def split_dataset_n(
+    dataset: Dataset[_T], n: int, order: Order | None = None
+) -> list[SubDataset[_T]]:
+    """Split a dataset into ``n`` parts of ``len(dataset) // n`` examples each.
+
+    As in Chainer, the parts are equally long: the last ``len(dataset) % n`` examples (of
+    the order) belong to none of them.
+
+    Args:
+        dataset: The dataset to split.
+        n: The number of parts (at least 1).
+        order: A permutation of the indices to split along; ``None`` keeps the order.
+
+    Returns:
+        A list of ``n`` :class:`SubDataset` views.
+
+    Raises:
+        ValueError: If ``n`` is less than 1 or ``order`` has the wrong length.
+
+    Example:
+        >>> from kusari.datasets import split_dataset_n
+        >>> [part[:] for part in split_dataset_n(list(range(7)), 3)]
+        [[0, 1], [2, 3], [4, 5]]
+    """
+    n = operator.index(n)
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    size = len(dataset) // n
+    return [SubDataset(dataset, size * i, size * (i + 1), order) for i in range(n)]
+
+
+def split_dataset_n_random(
+    dataset: Dataset[_T], n: int, seed: int | None = None
+) -> list[SubDataset[_T]]:
+    """:func:`split_dataset_n` along a random permutation.
+
+    The permutation is drawn with ``numpy.random.RandomState(seed)``, so a given seed gives
+    the same parts as Chainer.
+
+    Args:
+        dataset: The dataset to split.
+        n: The number of parts (at least 1).
+        seed: The seed of the permutation; ``None`` draws a fresh one.
+
+    Returns:
+        A list of ``n`` :class:`SubDataset` views.
+
+    Raises:
+        ValueError: If ``n`` is less than 1.
+
+    Example:
+        >>> from kusari.datasets import split_dataset_n_random
+        >>> parts = split_dataset_n_random(list(range(6)), 2, seed=0)
+        >>> [len(part) for part in parts], sorted(parts[0][:] + parts[1][:])
+        ([3, 3], [0, 1, 2, 3, 4, 5])
+    """
+    order = numpy.random.RandomState(seed).permutation(len(dataset))
+    return split_dataset_n(dataset, n, order)
 
 
 def get_cross_validation_datasets(
