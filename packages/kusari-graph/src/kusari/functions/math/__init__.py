@@ -36,6 +36,7 @@ from .batch_l2_norm_squared import batch_l2_norm_squared as batch_l2_norm_square
 from .batch_matmul import batch_matmul as batch_matmul
 from .bias import bias as bias
 from .ceil import ceil as ceil
+from .cholesky import cholesky as cholesky
 from .clip import clip as clip
 from .cos import cos as cos
 from .cosh import cosh as cosh
@@ -113,6 +114,7 @@ __all__ = [
     "batch_matmul",
     "bias",
     "ceil",
+    "cholesky",
     "clip",
     "cos",
     "cosh",
