@@ -465,3 +465,93 @@ def test_gpu_initializers() -> None:
     assert float(abs(a).max()) <= 0.05
     g = I.generate_array(I.Identity(), (3, 3), cupy)
     cupy.testing.assert_array_equal(g, cupy.eye(3, dtype=cupy.float32))
+
+
+# -- resampling kernels (values from Chainer 7.8.1's initializers) ------------------------------
+
+_UP_4X4 = [
+    [0.0625, 0.1875, 0.1875, 0.0625],
+    [0.1875, 0.5625, 0.5625, 0.1875],
+    [0.1875, 0.5625, 0.5625, 0.1875],
+    [0.0625, 0.1875, 0.1875, 0.0625],
+]
+
+
+@pytest.mark.parametrize(
+    ("shape", "up_first", "down_first", "up_sum", "down_sum"),
+    [
+        # Chainer 7.8.1: the first values of w[0, 0].ravel() and the sums of w.
+        ((1, 1, 1, 1), [1.0], [1.0], 1.0, 1.0),
+        ((1, 1, 2, 2), [0.25] * 4, [0.25] * 4, 1.0, 1.0),
+        ((1, 1, 5), [1 / 3, 2 / 3, 1.0, 2 / 3, 1 / 3], [1 / 9, 2 / 9, 1 / 3, 2 / 9, 1 / 9], 3, 1),
+        ((1, 1, 5, 5), [1 / 9, 2 / 9, 1 / 3, 2 / 9, 1 / 9], [1 / 81, 2 / 81, 3 / 81], 9, 1),
+        ((1, 1, 6, 6), [1 / 36, 3 / 36, 5 / 36, 5 / 36], [1 / 324, 3 / 324, 5 / 324], 9, 1),
+        ((3, 3, 2, 2), [0.25] * 4 + [0.0] * 4, [0.25] * 4 + [0.0] * 4, 3, 3),
+    ],
+)
+def test_sampling_filters_match_chainer(
+    shape: tuple[int, ...],
+    up_first: list[float],
+    down_first: list[float],
+    up_sum: float,
+    down_sum: float,
+) -> None:
+    up = numpy.empty(shape)
+    I.UpsamplingDeconvFilter()(up)
+    down = numpy.empty(shape)
+    I.DownsamplingConvFilter()(down)
+    numpy.testing.assert_allclose(up.ravel()[: len(up_first)], up_first, rtol=1e-12)
+    numpy.testing.assert_allclose(down.ravel()[: len(down_first)], down_first, rtol=1e-12)
+    assert up.sum() == pytest.approx(up_sum)
+    assert down.sum() == pytest.approx(down_sum)
+
+
+def test_sampling_filters_are_per_channel_float32_and_3d() -> None:
+    up = numpy.full((2, 2, 4, 4), 7.0, numpy.float32)
+    I.UpsamplingDeconvFilter(dtype=numpy.float32)(up)
+    numpy.testing.assert_array_equal(up[0, 0], _UP_4X4)
+    numpy.testing.assert_array_equal(up[1, 1], _UP_4X4)
+    numpy.testing.assert_array_equal(up[0, 1], numpy.zeros((4, 4)))
+    numpy.testing.assert_array_equal(up[1, 0], numpy.zeros((4, 4)))
+    down = numpy.empty((2, 2, 4, 4), numpy.float32)
+    I.DownsamplingConvFilter()(down)
+    numpy.testing.assert_array_equal(down[1, 1], numpy.array(_UP_4X4) / 4)
+    # Chainer 7.8.1, a (1, 1, 4, 4, 4) kernel: the corner and the center values.
+    cube_up = numpy.empty((1, 1, 4, 4, 4))
+    I.UpsamplingDeconvFilter()(cube_up)
+    assert (cube_up[0, 0, 0, 0, 0], cube_up[0, 0, 1, 1, 1]) == (0.015625, 0.421875)
+    cube_down = numpy.empty((1, 1, 4, 4, 4))
+    I.DownsamplingConvFilter()(cube_down)
+    assert (cube_down[0, 0, 0, 0, 0], cube_down[0, 0, 1, 1, 1]) == (0.001953125, 0.052734375)
+
+
+def test_upsampling_deconvolution_keeps_a_constant_image() -> None:
+    from kusari.links import Deconvolution2D
+
+    layer = Deconvolution2D(
+        2, 2, 4, stride=2, pad=1, initialW=I.UpsamplingDeconvFilter(), nobias=True
+    )
+    y = layer(numpy.ones((1, 2, 5, 5), numpy.float32)).array
+    assert y is not None
+    assert y.shape == (1, 2, 10, 10)
+    numpy.testing.assert_allclose(y[:, :, 1:-1, 1:-1], 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [I.UpsamplingDeconvFilter, I.DownsamplingConvFilter])
+def test_sampling_filter_errors(cls: type[I.UpsamplingDeconvFilter]) -> None:
+    name = cls.__name__
+    with pytest.raises(ValueError, match=rf"unsupported interpolation 'cubic'; {name} supports"):
+        cls(interpolation="cubic")
+    cases = [
+        ((4, 4), r"at least one spatial axis, got shape \(4, 4\)"),
+        ((2, 3, 4, 4), r"as many output as input channels, got shape \(2, 3, 4, 4\) \(2 != 3\)"),
+        ((1, 1, 3, 5), r"the same kernel size on every spatial axis, got \(3, 5\)"),
+    ]
+    for shape, message in cases:
+        array = numpy.full(shape, 5.0)
+        with pytest.raises(ValueError, match=message):
+            cls()(array)
+        assert (array == 5.0).all()
+    with pytest.raises(ValueError, match="created for dtype float32, but the array to fill"):
+        cls(dtype=numpy.float32)(numpy.empty((1, 1, 2, 2)))
+    assert repr(cls(dtype=numpy.float16)) == f"{name}(interpolation='linear', dtype='float16')"

@@ -7,6 +7,7 @@
 * Random: :class:`Normal`, :class:`LeCunNormal`, :class:`GlorotNormal`, :class:`HeNormal`,
   :class:`Uniform`, :class:`LeCunUniform`, :class:`GlorotUniform`, :class:`HeUniform`,
   :class:`Orthogonal`.
+* Resampling kernels: :class:`UpsamplingDeconvFilter`, :class:`DownsamplingConvFilter`.
 
 Random initializers draw from the global ``numpy.random`` (``cupy.random`` for CuPy
 arrays) with the same calls as Chainer 7, so seeding ``numpy.random`` gives Chainer's
@@ -36,6 +37,8 @@ from ._normal import HeNormal as HeNormal
 from ._normal import LeCunNormal as LeCunNormal
 from ._normal import Normal as Normal
 from ._orthogonal import Orthogonal as Orthogonal
+from ._sampling import DownsamplingConvFilter as DownsamplingConvFilter
+from ._sampling import UpsamplingDeconvFilter as UpsamplingDeconvFilter
 from ._uniform import GlorotUniform as GlorotUniform
 from ._uniform import HeUniform as HeUniform
 from ._uniform import LeCunUniform as LeCunUniform
@@ -66,6 +69,9 @@ __all__ = [
     "Normal",
     "Orthogonal",
     "Uniform",
+    # resampling kernels
+    "DownsamplingConvFilter",
+    "UpsamplingDeconvFilter",
 ]
 
 # Imported last: it runs kusari.links/__init__, which imports this package's names above.
