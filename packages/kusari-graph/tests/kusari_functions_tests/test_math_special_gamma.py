@@ -254,3 +254,64 @@ def test_polygamma_errors() -> None:
         F.polygamma(1.0, x)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"n must be an int or an integer array, got bool"):
         F.polygamma(True, x)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("x", [1.5, 2.0, 3.0, 4.5])
+def test_zeta_forward(dtype: Any, x: float) -> None:
+    q = uniform(10, (3, 4), dtype, 0.5, 5.0)
+    expected = special.zeta(x, q.astype(numpy.float64))
+    assert_forward(F.zeta(x, q), expected, dtype, scale=10 if dtype == numpy.float16 else 1)
+
+
+def test_zeta_matches_scipy_on_a_dense_grid() -> None:
+    q = numpy.concatenate([numpy.linspace(0.01, 40, 4001), numpy.logspace(-5, 200, 1001)])
+    for x in (1.0001, 1.5, 2.0, 3.0, 7.5, 20.0, 50.0):
+        y = data(F.zeta(x, q))
+        expected = special.zeta(x, q)
+        normal = abs(expected) > 1e-300
+        assert _max_relative_error(y[normal], expected[normal]) < 1e-13, x
+    negative = numpy.linspace(-20, -0.01, 1001)
+    negative = negative[abs(negative - numpy.round(negative)) > 0.01]
+    for x in (2.0, 3.0):
+        numpy.testing.assert_allclose(
+            data(F.zeta(x, negative)), special.zeta(x, negative), rtol=1e-12, atol=1e-13
+        )
+    numpy.testing.assert_allclose(data(F.zeta(2, numpy.array([1.0]))), [math.pi**2 / 6])
+
+
+def test_zeta_special_values() -> None:
+    q = numpy.array([1.0, 0.0, -2.0, numpy.inf, numpy.nan, -0.5])
+    y = data(F.zeta(2.0, q))
+    assert y[1:4].tolist() == [numpy.inf, numpy.inf, 0.0]
+    assert numpy.isnan(y[4])
+    numpy.testing.assert_allclose(y[5], special.zeta(2.0, -0.5), rtol=1e-14)
+    assert data(F.zeta(1.0, numpy.array([2.0]))).tolist() == [numpy.inf]
+    assert numpy.isnan(data(F.zeta(0.5, numpy.array([2.0])))).all()
+    assert numpy.isnan(data(F.zeta(2.5, numpy.array([-0.5])))).all()
+
+
+@pytest.mark.parametrize("x", [1.5, 2.0, 3.5])
+def test_zeta_grads(x: float) -> None:
+    q = uniform(11, (2, 3), numpy.float64, 0.5, 3.0)
+    check_grads(lambda v: F.zeta(x, v), [q], seed=3, rtol=1e-3)
+
+
+def test_zeta_grads_float16() -> None:
+    q = uniform(12, (2, 3), numpy.float16, 1.0, 3.0)
+    check_grads_float16(lambda v: F.zeta(2.0, v), [q], eps=1e-2)
+
+
+def test_zeta_backward_is_minus_x_zeta_of_x_plus_one() -> None:
+    q = Variable(numpy.array([0.5, 1.0, 4.0]))
+    F.sum(F.zeta(2.5, q)).backward()
+    numpy.testing.assert_allclose(grad(q), -2.5 * special.zeta(3.5, data(q)), rtol=1e-14)
+
+
+def test_zeta_errors() -> None:
+    with pytest.raises(TypeError, match=r"x must be a real number, got ndarray"):
+        F.zeta(numpy.array([2.0]), numpy.array([1.0]))  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidType, match=r"in: Zeta \(Forward\)\n\nExpect: q\.dtype\.kind == 'f'\nActual: i"
+    ):
+        F.zeta(2.0, numpy.array([1, 2]))

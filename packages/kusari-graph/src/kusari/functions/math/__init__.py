@@ -96,6 +96,7 @@ from .sum import sum as sum
 from .sum_to import sum_to as sum_to
 from .tan import tan as tan
 from .tensordot import tensordot as tensordot
+from .zeta import zeta as zeta
 
 __all__ = [
     "absolute",
@@ -172,4 +173,5 @@ __all__ = [
     "sum_to",
     "tan",
     "tensordot",
+    "zeta",
 ]
