@@ -23,6 +23,7 @@ CASES: dict[str, tuple[Callable[[Any], Variable], str, Callable[[Any], Any], flo
     "log_ndtr": (F.log_ndtr, "LogNdtr", lambda x: special.log_ndtr(x), -6.0, 3.0),
     "erfcx": (F.erfcx, "Erfcx", lambda x: special.erfcx(x), -2.0, 4.0),
     "ndtri": (F.ndtri, "Ndtri", lambda x: special.ndtri(x), 0.02, 0.98),
+    "erfcinv": (F.erfcinv, "ErfcInv", lambda x: special.erfcinv(x), 0.05, 1.95),
 }
 
 
@@ -175,3 +176,21 @@ def test_ndtri_backward_is_one_over_the_density() -> None:
     numpy.testing.assert_allclose(
         grad(p), math.sqrt(2 * math.pi) * numpy.exp(y**2 / 2), rtol=1e-13
     )
+
+
+def test_erfcinv_matches_scipy_to_the_ends() -> None:
+    tail = numpy.logspace(-300, -1, 1201)
+    x = numpy.concatenate([numpy.linspace(0, 2, 20001), tail, 2 - tail[-600:], [5e-324]])
+    y = data(F.erfcinv(x))
+    assert _max_relative_error(y, special.erfcinv(x)) < 1e-13
+    numpy.testing.assert_allclose(special.erfc(data(F.erfcinv(tail))), tail, rtol=1e-12)
+    ends = data(F.erfcinv(numpy.array([0.0, 2.0, 1.0, -0.5, 2.5, numpy.nan])))
+    assert ends[:3].tolist() == [numpy.inf, -numpy.inf, 0.0]
+    assert numpy.isnan(ends[3:]).all()
+
+
+def test_erfcinv_backward() -> None:
+    x = Variable(numpy.array([1e-20, 0.7, 1.9]))
+    F.sum(F.erfcinv(x)).backward()
+    y = special.erfcinv(data(x))
+    numpy.testing.assert_allclose(grad(x), -math.sqrt(math.pi) / 2 * numpy.exp(y**2), rtol=1e-13)

@@ -49,6 +49,7 @@ from .div import div as div
 from .einsum import einsum as einsum
 from .erf import erf as erf
 from .erfc import erfc as erfc
+from .erfcinv import erfcinv as erfcinv
 from .erfcx import erfcx as erfcx
 from .erfinv import erfinv as erfinv
 from .exp import exp as exp
@@ -127,6 +128,7 @@ __all__ = [
     "einsum",
     "erf",
     "erfc",
+    "erfcinv",
     "erfcx",
     "erfinv",
     "exp",
