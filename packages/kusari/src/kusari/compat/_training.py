@@ -2,8 +2,9 @@
 
 :func:`register` adds ``chainer.training`` (with ``extensions``, ``triggers``,
 ``updaters``, ``extension``, ``trainer``, ``updater``, ``util``), ``chainer.iterators``,
-``chainer.datasets``, ``chainer.dataset`` (``concat_examples``, ``converter``,
-``DatasetMixin``, ``Iterator``, ...), ``chainer.reporter`` and the top-level
+``chainer.datasets`` (with the downloading loaders and the file datasets),
+``chainer.dataset`` (``concat_examples``, ``converter``, ``DatasetMixin``, ``Iterator``,
+the dataset root and ``download`` helpers, ...), ``chainer.reporter`` and the top-level
 ``chainer.report``, ``chainer.report_scope``, ``chainer.Reporter``, ``chainer.Summary``,
 ``chainer.DictSummary`` and ``chainer.get_current_reporter``.
 """
@@ -54,6 +55,15 @@ def _register_dataset(tree: ModuleTree) -> None:
         Iterator=iterators.Iterator,
         **convert,
     )
+    download = {
+        "get_dataset_root": datasets.get_dataset_root,
+        "set_dataset_root": datasets.set_dataset_root,
+        "get_dataset_directory": datasets.get_dataset_directory,
+        "cached_download": datasets.cached_download,
+        "cache_or_load_file": datasets.cache_or_load_file,
+    }
+    tree.export("chainer.dataset", **download)
+    tree.export("chainer.dataset.download", **download)
     tree.export("chainer.dataset.convert", **convert)
     tree.export("chainer.dataset.dataset_mixin", DatasetMixin=datasets.DatasetMixin)
     tree.export("chainer.dataset.iterator", Iterator=iterators.Iterator)
@@ -68,6 +78,28 @@ def _register_dataset(tree: ModuleTree) -> None:
         split_dataset_random=datasets.split_dataset_random,
         get_cross_validation_datasets=datasets.get_cross_validation_datasets,
         get_cross_validation_datasets_random=datasets.get_cross_validation_datasets_random,
+        split_dataset_n=datasets.split_dataset_n,
+        split_dataset_n_random=datasets.split_dataset_n_random,
+        ImageDataset=datasets.ImageDataset,
+        LabeledImageDataset=datasets.LabeledImageDataset,
+        ZippedImageDataset=datasets.ZippedImageDataset,
+        MultiZippedImageDataset=datasets.MultiZippedImageDataset,
+        LabeledZippedImageDataset=datasets.LabeledZippedImageDataset,
+        TextDataset=datasets.TextDataset,
+        PickleDataset=datasets.PickleDataset,
+        PickleDatasetWriter=datasets.PickleDatasetWriter,
+        open_pickle_dataset=datasets.open_pickle_dataset,
+        open_pickle_dataset_writer=datasets.open_pickle_dataset_writer,
+        get_mnist=datasets.get_mnist,
+        get_fashion_mnist=datasets.get_fashion_mnist,
+        get_fashion_mnist_labels=datasets.get_fashion_mnist_labels,
+        get_kuzushiji_mnist=datasets.get_kuzushiji_mnist,
+        get_kuzushiji_mnist_labels=datasets.get_kuzushiji_mnist_labels,
+        get_cifar10=datasets.get_cifar10,
+        get_cifar100=datasets.get_cifar100,
+        get_svhn=datasets.get_svhn,
+        get_ptb_words=datasets.get_ptb_words,
+        get_ptb_words_vocabulary=datasets.get_ptb_words_vocabulary,
     )
     tree.export(
         "chainer.iterators",
