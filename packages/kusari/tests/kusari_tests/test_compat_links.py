@@ -142,3 +142,60 @@ def test_custom_initializer_subclass(chainer: types.ModuleType) -> None:
 
     p = chainer.Parameter(Fives(), (2,))
     numpy.testing.assert_array_equal(p.array, [5, 5])
+
+
+def test_chainer_link_hooks_spectral_normalization_and_timer(chainer: types.ModuleType) -> None:
+    import chainer.links as L
+    from chainer.link_hooks import SpectralNormalization, TimerHook, WeightStandardization
+
+    from kusari.links import hooks
+
+    assert SpectralNormalization is hooks.SpectralNormalization
+    assert WeightStandardization is hooks.WeightStandardization
+    assert TimerHook is hooks.TimerHook
+
+    W = numpy.array([[1.0, 2.0, -1.0], [0.5, -3.0, 2.0]], numpy.float32)
+    x = numpy.array([[1.0, 0.5, -2.0]], numpy.float32)
+    layer = L.Linear(3, 2, initialW=W)
+    layer.add_hook(SpectralNormalization())
+    layer.W_u[...] = [0.6, -0.8]
+    timer = TimerHook()
+    with timer:
+        y = layer(x)
+    # Chainer 7.8.1 gives these for the same W, u and x.
+    numpy.testing.assert_allclose(y.array, [[0.9442072510719299, -1.1802589893341064]], rtol=1e-6)
+    numpy.testing.assert_allclose(layer.W_u, [0.5365136861801147, -0.8438913226127625], rtol=1e-6)
+    assert isinstance(layer.W, chainer.Parameter)
+    assert timer.summary()["Linear"]["occurrence"] == 1
+    with pytest.raises(NotImplementedError, match="hook of one link"), SpectralNormalization():
+        pass
+
+
+def test_chainer_initializers_sampling_filters(chainer: types.ModuleType) -> None:
+    from chainer import initializers as I
+
+    w = numpy.empty((1, 1, 3, 3), numpy.float32)
+    I.UpsamplingDeconvFilter()(w)
+    numpy.testing.assert_array_equal(
+        w[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]]
+    )
+    I.DownsamplingConvFilter()(w)
+    numpy.testing.assert_array_equal(w.sum(), 1.0)
+
+
+def test_chainer_serializers_hdf5(chainer: types.ModuleType, tmp_path: Any) -> None:
+    pytest.importorskip("h5py")
+    import chainer.links as L
+    from chainer import serializers as S
+
+    assert S.HDF5Serializer is serializers.HDF5Serializer
+    assert S.HDF5Deserializer is serializers.HDF5Deserializer
+    model = chainer.Sequential(L.Linear(3, 2), L.Linear(2, 1))
+    path = str(tmp_path / "model.h5")
+    S.save_hdf5(path, model)
+    restored = chainer.Sequential(L.Linear(3, 2, initialW=0.0), L.Linear(2, 1, initialW=0.0))
+    S.load_hdf5(path, restored)
+    for (name, saved), (_, loaded) in zip(
+        sorted(model.namedparams()), sorted(restored.namedparams()), strict=True
+    ):
+        numpy.testing.assert_array_equal(loaded.array, saved.array, err_msg=name)

@@ -56,6 +56,7 @@ def _standard_links(links: Any) -> dict[str, Any]:
 
 def _register_links(tree: ModuleTree) -> None:
     from kusari import initializers, links, serializers
+    from kusari.links import hooks as link_hooks
 
     tree.export(
         "chainer",
@@ -79,9 +80,7 @@ def _register_links(tree: ModuleTree) -> None:
     )
     tree.export("chainer.sequential", Sequential=links.Sequential)
     tree.export("chainer.link_hook", LinkHook=links.LinkHook)
-    # Chainer's standard link hooks (TimerHook, SpectralNormalization, ...) are not ported
-    # yet; the module exists so that ``import chainer.link_hooks`` works.
-    tree.module("chainer.link_hooks", "Link hooks (kusari: none of Chainer's are ported yet).")
+    tree.alias("chainer.link_hooks", link_hooks)
     # In chainer.links, ``Parameter`` is the Link holding one parameter.
     tree.export("chainer.links", Parameter=links.ParameterLink)
     tree.export("chainer.links", **_standard_links(links))
@@ -107,6 +106,8 @@ def _register_links(tree: ModuleTree) -> None:
         GlorotUniform=initializers.GlorotUniform,
         HeUniform=initializers.HeUniform,
         Orthogonal=initializers.Orthogonal,
+        UpsamplingDeconvFilter=initializers.UpsamplingDeconvFilter,
+        DownsamplingConvFilter=initializers.DownsamplingConvFilter,
         generate_array=initializers.generate_array,
         # Chainer's private name, which custom links written for Chainer call.
         _get_initializer=initializers.get_initializer,
@@ -123,4 +124,8 @@ def _register_links(tree: ModuleTree) -> None:
         NpzDeserializer=serializers.NpzDeserializer,
         save_npz=serializers.save_npz,
         load_npz=serializers.load_npz,
+        HDF5Serializer=serializers.HDF5Serializer,
+        HDF5Deserializer=serializers.HDF5Deserializer,
+        save_hdf5=serializers.save_hdf5,
+        load_hdf5=serializers.load_hdf5,
     )
