@@ -126,3 +126,46 @@ def test_classifier_trains_with_a_chainer_optimizer(chainer: types.ModuleType) -
         losses.append(float(model.loss.array))
     assert losses[-1] < 0.5 * losses[0]
     assert float(model.accuracy.array) > 0.9
+
+
+def test_loss_links_in_chainer_style(chainer: types.ModuleType) -> None:
+    import chainer.links as L
+    from chainer import optimizers
+
+    for name in ("NegativeSampling", "BlackOut", "CRF1d", "BinaryHierarchicalSoftmax"):
+        assert getattr(L, name) is getattr(links, name)
+
+    class SkipGram(chainer.Chain):  # type: ignore[name-defined,misc]
+        def __init__(self, counts: list[int]) -> None:
+            super().__init__()
+            with self.init_scope():
+                self.embed = L.EmbedID(len(counts), 4)
+                self.loss = L.NegativeSampling(4, counts, 3)
+
+        def forward(self, center: Any, context: Any) -> Any:
+            return self.loss(self.embed(center), context)
+
+    numpy.random.seed(0)  # noqa: NPY002
+    model = SkipGram([4, 1, 3, 2, 5])
+    optimizer = optimizers.SGD(lr=0.1)
+    optimizer.setup(model)
+    center = numpy.array([0, 1, 2, 3, 4], numpy.int32)
+    context = numpy.array([1, 2, 3, 4, 0], numpy.int32)
+    losses = []
+    for _ in range(30):
+        model.cleargrads()
+        loss = model(center, context)
+        loss.backward()
+        optimizer.update()
+        losses.append(float(loss.array))
+    assert losses[-1] < losses[0]
+
+    tree = L.BinaryHierarchicalSoftmax.create_huffman_tree({0: 4, 1: 1, 2: 3, 3: 2})
+    hsm = L.BinaryHierarchicalSoftmax(2, tree)
+    assert float(hsm(numpy.ones((1, 2), numpy.float32), numpy.array([3])).array) > 0
+    crf = L.CRF1d(3)
+    xs = [numpy.zeros((2, 3), numpy.float32), numpy.zeros((1, 3), numpy.float32)]
+    ys = [numpy.array([0, 1], numpy.int32), numpy.array([2], numpy.int32)]
+    # Uniform scores: each sequence costs log(3 ** length); the mean over the two.
+    expected = (2 * numpy.log(3) + numpy.log(3)) / 2
+    assert float(crf(xs, ys, transpose=True).array) == pytest.approx(expected, rel=1e-6)

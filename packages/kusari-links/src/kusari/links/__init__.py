@@ -69,6 +69,10 @@ from .connection import Linear as Linear
 from .connection import MLPConvolution2D as MLPConvolution2D
 from .connection import Scale as Scale
 from .connection import SimplifiedDropconnect as SimplifiedDropconnect
+from .loss import BinaryHierarchicalSoftmax as BinaryHierarchicalSoftmax
+from .loss import BlackOut as BlackOut
+from .loss import CRF1d as CRF1d
+from .loss import NegativeSampling as NegativeSampling
 from .model import Classifier as Classifier
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import BatchRenormalization as BatchRenormalization
@@ -154,4 +158,8 @@ __all__ = [
     "StatelessMGU",
     "StatefulPeepholeLSTM",
     "StatefulZoneoutLSTM",
+    "BinaryHierarchicalSoftmax",
+    "BlackOut",
+    "CRF1d",
+    "NegativeSampling",
 ]

@@ -40,7 +40,7 @@ def _export_synthetic(tree: ModuleTree, dotted_name: str, **names: Any) -> None:
 
 _STANDARD_LINK_PACKAGES = tuple(
     f"kusari.links.{name}."
-    for name in ("connection", "normalization", "rnn", "model", "activation")
+    for name in ("connection", "normalization", "rnn", "model", "activation", "loss")
 )
 
 
