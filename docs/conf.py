@@ -87,6 +87,10 @@ try:
 except ImportError:
     safetensors = None
 try:
+    import h5py
+except ImportError:
+    h5py = None
+try:
     import mypy.api
 except ImportError:
     mypy = None
