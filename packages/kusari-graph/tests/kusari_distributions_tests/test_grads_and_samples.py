@@ -36,6 +36,10 @@ LOG_PROB_CASES: dict[str, tuple[Callable[..., D.Distribution], tuple[Arr, ...], 
     "log_normal": (D.LogNormal, (LOC, SCALE), X),
     "geometric": (D.Geometric, (PROB,), numpy.array([1.0, 2.0, 3.0, 5.0])),
     "bernoulli": (D.Bernoulli, (PROB,), numpy.array([0.0, 1.0, 1.0, 0.0])),
+    "gamma": (D.Gamma, (SCALE, SCALE + 0.5), X),
+    "chisquare": (D.Chisquare, (SCALE * 3,), X),
+    "beta": (D.Beta, (SCALE, SCALE + 0.5), X),
+    "poisson": (D.Poisson, (SCALE,), numpy.array([0.0, 1.0, 3.0, 2.0])),
     "bernoulli_logit": (
         lambda lg: D.Bernoulli(logit=lg),
         (LOC,),
@@ -55,7 +59,19 @@ def test_log_prob_gradient(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["normal", "laplace", "gumbel", "cauchy", "exponential", "pareto", "log_normal", "bernoulli"],
+    [
+        "normal",
+        "laplace",
+        "gumbel",
+        "cauchy",
+        "exponential",
+        "pareto",
+        "log_normal",
+        "bernoulli",
+        "gamma",
+        "chisquare",
+        "beta",
+    ],
 )
 def test_entropy_gradient(name: str) -> None:
     make, params, _ = LOG_PROB_CASES[name]
@@ -191,6 +207,15 @@ def _moment_cases() -> list[tuple[str, D.Distribution, Arr, Arr]]:
         ),
         ("geometric", D.Geometric(p), 1 / p, (1 - p) / p**2),
         ("bernoulli", D.Bernoulli(p), p, p * (1 - p)),
+        ("gamma", D.Gamma(scale, scale + 1), scale * (scale + 1), scale * (scale + 1) ** 2),
+        ("chisquare", D.Chisquare(scale * 3), scale * 3, scale * 6),
+        (
+            "beta",
+            D.Beta(scale, scale + 1),
+            scale / (2 * scale + 1),
+            scale * (scale + 1) / ((2 * scale + 1) ** 2 * (2 * scale + 2)),
+        ),
+        ("poisson", D.Poisson(scale * 3), scale * 3, scale * 3),
     ]
 
 
@@ -260,3 +285,43 @@ def test_vae_style_loss_backpropagates() -> None:
     numpy.testing.assert_allclose(value(loss), expected.sum())
     numpy.testing.assert_allclose(numpy.asarray(mu.grad), numpy.array([[0.3, -0.2]]))
     numpy.testing.assert_allclose(numpy.asarray(ln_sigma.grad), sigma2 - 1)
+
+
+def test_gamma_family_gradients() -> None:
+    alpha = numpy.array([[0.7, 2.0, 3.0], [1.5, 1.0, 4.5]])
+    x = numpy.array([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])
+    gy = RNG.normal(size=2)
+    gc.check_backward(lambda al: D.Dirichlet(al).log_prob(x), (alpha,), gy, atol=1e-6, rtol=1e-5)
+    gc.check_backward(lambda al: D.Dirichlet(al).entropy, (alpha,), gy, atol=1e-6, rtol=1e-5)
+    k1, k2, t1, t2 = SCALE, SCALE + 1, SCALE + 0.5, SCALE * 2
+    gy4 = RNG.normal(size=4)
+    gc.check_backward(
+        lambda a1, b1, a2, b2: D.kl_divergence(D.Gamma(a1, b1), D.Gamma(a2, b2)),
+        (k1, t1, k2, t2),
+        gy4,
+        atol=1e-6,
+        rtol=1e-5,
+    )
+    gc.check_backward(
+        lambda a1, b1, a2, b2: D.kl_divergence(D.Beta(a1, b1), D.Beta(a2, b2)),
+        (k1, t1, k2, t2),
+        gy4,
+        atol=1e-6,
+        rtol=1e-5,
+    )
+    gc.check_backward(
+        lambda m1, s1, m2, s2: D.kl_divergence(D.Gumbel(m1, s1), D.Gumbel(m2, s2)),
+        (LOC, t1, LOC + 0.3, t2),
+        gy4,
+        atol=1e-6,
+        rtol=1e-5,
+    )
+
+
+def test_dirichlet_samples_lie_on_the_simplex() -> None:
+    alpha = numpy.array([[1.0, 2.0, 3.0]], numpy.float32)
+    with global_seed(5):
+        samples = value(D.Dirichlet(alpha).sample_n(50_000))
+    assert samples.shape == (50_000, 1, 3)
+    numpy.testing.assert_allclose(samples.sum(axis=-1), 1.0, rtol=1e-6)
+    numpy.testing.assert_allclose(samples.mean(axis=0), alpha / 6, atol=0.005)

@@ -37,6 +37,14 @@ MC_PAIRS: list[tuple[str, D.Distribution, D.Distribution]] = [
         D.MultivariateNormal(a(0.0, 1.0), scale_tril=numpy.array([[1.0, 0.0], [0.3, 0.5]])),
         D.MultivariateNormal(a(0.5, -1.0), scale_tril=numpy.array([[2.0, 0.0], [-0.4, 1.5]])),
     ),
+    ("gumbel", D.Gumbel(a(0.0, 1.0), a(1.0, 0.5)), D.Gumbel(a(0.5, -1.0), a(2.0, 1.5))),
+    ("gamma", D.Gamma(a(2.0, 0.7), a(1.0, 0.5)), D.Gamma(a(3.0, 1.5), a(2.0, 1.5))),
+    ("beta", D.Beta(a(2.0, 0.7), a(1.0, 0.5)), D.Beta(a(3.0, 1.5), a(2.0, 1.5))),
+    (
+        "dirichlet",
+        D.Dirichlet(numpy.array([[2.0, 0.7, 1.0], [1.0, 3.0, 0.5]])),
+        D.Dirichlet(numpy.array([[1.0, 1.0, 1.0], [2.0, 0.5, 4.0]])),
+    ),
     (
         "independent",
         D.Independent(D.Normal(a(0.0, 1.0), a(1.0, 0.5))),
@@ -73,6 +81,17 @@ def test_kl_exact_sums_for_discrete_distributions() -> None:
     geometric = (pmf1 * numpy.log(pmf1 / pmf2)).sum(axis=0)
     numpy.testing.assert_allclose(
         value(D.kl_divergence(D.Geometric(p1), D.Geometric(p2))), geometric, rtol=1e-10
+    )
+
+    lam1, lam2 = a(0.5, 4.0), a(2.0, 3.0)
+    stats = pytest.importorskip("scipy.stats")
+    counts = numpy.arange(0, 200)[:, None]
+    pmf1 = stats.poisson(lam1).pmf(counts)
+    log_ratio = stats.poisson(lam1).logpmf(counts) - stats.poisson(lam2).logpmf(counts)
+    numpy.testing.assert_allclose(
+        value(D.kl_divergence(D.Poisson(lam1), D.Poisson(lam2))),
+        (pmf1 * log_ratio).sum(axis=0),
+        rtol=1e-10,
     )
 
     c1 = numpy.array([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5]])
@@ -226,6 +245,12 @@ class TestConstructorErrors:
             ),
             (lambda: D.Geometric(a(0.0)), r"Geometric: p must lie in \(0, 1\]"),
             (lambda: D.Categorical(a(-0.1, 1.1)), r"Categorical: p must lie in \[0, 1\]"),
+            (lambda: D.Gamma(a(0.0), a(1.0)), "Gamma: k must be positive"),
+            (lambda: D.Beta(a(1.0), a(-1.0)), "Beta: b must be positive"),
+            (lambda: D.Chisquare(a(0.0)), "Chisquare: k must be positive"),
+            (lambda: D.Poisson(a(-1.0)), "Poisson: lam must be positive"),
+            (lambda: D.Dirichlet(a(1.0, 0.0)), "Dirichlet: alpha must be positive"),
+            (lambda: D.Dirichlet(numpy.array(1.0)), "Dirichlet: alpha needs a category axis"),
         ],
     )
     def test_constant_parameter_out_of_range(self, make: Any, message: str) -> None:

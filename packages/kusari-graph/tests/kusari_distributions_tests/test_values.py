@@ -120,6 +120,39 @@ CASES = [
         discrete=True,
         members=("log_prob", "mean", "variance", "entropy"),
     ),
+    Case(
+        "gamma",
+        lambda: D.Gamma(arr(0.5, 2.0, 7.5), arr(1.0, 0.5, 3.0)),
+        stats.gamma(arr(0.5, 2.0, 7.5), scale=arr(1.0, 0.5, 3.0)),
+        arr(0.3, 2.0, 10.0),
+        members=("log_prob", "mean", "variance", "entropy"),
+        outside=arr(0.0, -1.0, -2.0),
+    ),
+    Case(
+        "chisquare",
+        lambda: D.Chisquare(arr(1.0, 2.5, 7.0)),
+        stats.chi2(arr(1.0, 2.5, 7.0)),
+        arr(0.3, 2.0, 10.0),
+        members=("log_prob", "mean", "variance", "entropy"),
+        outside=arr(0.0, -1.0, -2.0),
+    ),
+    Case(
+        "beta",
+        lambda: D.Beta(arr(0.5, 2.0, 7.5), arr(1.0, 0.5, 3.0)),
+        stats.beta(arr(0.5, 2.0, 7.5), arr(1.0, 0.5, 3.0)),
+        arr(0.3, 0.9, 0.6),
+        members=("log_prob", "mean", "variance", "entropy"),
+        outside=arr(0.0, 1.0, 1.5),
+    ),
+    Case(
+        "poisson",
+        lambda: D.Poisson(arr(0.5, 2.0, 7.5)),
+        stats.poisson(arr(0.5, 2.0, 7.5)),
+        arr(0.0, 3.0, 9.0),
+        discrete=True,
+        members=("log_prob", "mean", "variance"),
+        outside=arr(-1.0, -2.0, -1.0),
+    ),
 ]
 
 
@@ -375,3 +408,21 @@ def test_support_strings() -> None:
     assert D.Pareto(SCALE, SCALE).support == "[scale, inf]"
     assert D.Uniform(low=LOC, high=LOC + 1).support == "[low, high]"
     assert D.LogNormal(LOC, SCALE).support == "positive"
+
+
+def test_dirichlet_against_scipy() -> None:
+    alpha = numpy.array([[0.5, 2.0, 3.0], [1.0, 1.0, 4.5]])
+    x = numpy.array([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])
+    d = D.Dirichlet(alpha)
+    assert (d.batch_shape, d.event_shape) == ((2,), (3,))
+    for b in range(2):
+        ref = stats.dirichlet(alpha[b])
+        numpy.testing.assert_allclose(value(d.log_prob(x))[b], ref.logpdf(x[b]), rtol=1e-10)
+        numpy.testing.assert_allclose(value(d.mean)[b], ref.mean(), rtol=1e-12)
+        numpy.testing.assert_allclose(value(d.variance)[b], ref.var(), rtol=1e-12)
+        numpy.testing.assert_allclose(value(d.entropy)[b], ref.entropy(), rtol=1e-10)
+    numpy.testing.assert_allclose(value(d.alpha0), alpha.sum(axis=-1))
+    with numpy.errstate(all="raise"):
+        outside = value(d.log_prob(numpy.array([[0.0, 0.5, 0.5], [0.6, 0.1, 0.3]])))
+    assert outside[0] == -numpy.inf
+    assert numpy.isfinite(outside[1])

@@ -21,11 +21,15 @@ Example:
 """
 
 from ._bernoulli import Bernoulli as Bernoulli
+from ._beta import Beta as Beta
+from ._beta import Dirichlet as Dirichlet
 from ._categorical import Categorical as Categorical
 from ._categorical import OneHotCategorical as OneHotCategorical
 from ._cauchy import Cauchy as Cauchy
 from ._distribution import Distribution as Distribution
 from ._exponential import Exponential as Exponential
+from ._gamma import Chisquare as Chisquare
+from ._gamma import Gamma as Gamma
 from ._geometric import Geometric as Geometric
 from ._gumbel import Gumbel as Gumbel
 from ._independent import Independent as Independent
@@ -37,14 +41,19 @@ from ._log_normal import LogNormal as LogNormal
 from ._multivariate_normal import MultivariateNormal as MultivariateNormal
 from ._normal import Normal as Normal
 from ._pareto import Pareto as Pareto
+from ._poisson import Poisson as Poisson
 from ._uniform import Uniform as Uniform
 
 __all__ = [
     "Bernoulli",
+    "Beta",
     "Categorical",
     "Cauchy",
+    "Chisquare",
+    "Dirichlet",
     "Distribution",
     "Exponential",
+    "Gamma",
     "Geometric",
     "Gumbel",
     "Independent",
@@ -54,6 +63,7 @@ __all__ = [
     "Normal",
     "OneHotCategorical",
     "Pareto",
+    "Poisson",
     "Uniform",
     "cross_entropy",
     "kl_divergence",

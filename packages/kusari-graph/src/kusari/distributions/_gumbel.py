@@ -10,6 +10,7 @@ from kusari.devices import Array
 from kusari.graph import Variable, VariableOrArray
 
 from . import _utils
+from ._kl import register_kl
 from ._location_scale import LocationScale
 
 __all__ = ["Gumbel"]
@@ -109,3 +110,18 @@ class Gumbel(LocationScale):
         xp = _utils.xp_of(self.loc)
         eps: Array = xp.random.gumbel(size=(n, *self.batch_shape)).astype(self.loc.dtype)
         return self.loc + self.scale * eps
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Variable:
+    # E_p[exp(-(x - loc_q) / scale_q)] = exp((loc_q - loc_p) / scale_q) Gamma(1 + r).
+    ratio = p.scale / q.scale
+    shift = (p.loc - q.loc) / q.scale
+    return (
+        F.log(q.scale)
+        - F.log(p.scale)
+        + _utils.EULER_GAMMA * (ratio - 1.0)
+        + shift
+        + F.exp(F.lgamma(ratio + 1.0) - shift)
+        - 1.0
+    )
