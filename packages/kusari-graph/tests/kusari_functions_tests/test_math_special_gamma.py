@@ -315,3 +315,27 @@ def test_zeta_errors() -> None:
         InvalidType, match=r"in: Zeta \(Forward\)\n\nExpect: q\.dtype\.kind == 'f'\nActual: i"
     ):
         F.zeta(2.0, numpy.array([1, 2]))
+
+
+@pytest.mark.gpu
+def test_gpu_matches_cpu() -> None:
+    cupy = pytest.importorskip("cupy")
+    if cupy.cuda.runtime.getDeviceCount() == 0:
+        pytest.skip("no CUDA device")
+    x = numpy.concatenate([numpy.linspace(-5.5, 30, 301), [0.0, -2.0, 1.4616321449683622]])
+    q = numpy.linspace(-3.5, 20, 101)
+    functions: list[Callable[[Any], Variable]] = [
+        F.lgamma,
+        F.digamma,
+        lambda v: F.polygamma(2, v),
+        lambda v: F.zeta(3.0, v),
+    ]
+    for fn, arg in zip(functions, (x, x, x, q), strict=True):
+        expected = data(fn(arg))
+        v = Variable(cupy.asarray(arg))
+        y = fn(v)
+        assert isinstance(y.array, cupy.ndarray)
+        numpy.testing.assert_allclose(cupy.asnumpy(y.array), expected, rtol=1e-13)
+        y.grad = cupy.ones_like(y.array)
+        y.backward()
+        assert isinstance(v.grad, cupy.ndarray)

@@ -194,3 +194,22 @@ def test_erfcinv_backward() -> None:
     F.sum(F.erfcinv(x)).backward()
     y = special.erfcinv(data(x))
     numpy.testing.assert_allclose(grad(x), -math.sqrt(math.pi) / 2 * numpy.exp(y**2), rtol=1e-13)
+
+
+@pytest.mark.gpu
+def test_gpu_matches_cpu() -> None:
+    cupy = pytest.importorskip("cupy")
+    if cupy.cuda.runtime.getDeviceCount() == 0:
+        pytest.skip("no CUDA device")
+    x = numpy.concatenate([numpy.linspace(-40, 40, 801), [-1e200, numpy.inf]])
+    p = numpy.concatenate([numpy.linspace(0, 1, 101), numpy.logspace(-300, -1, 50)])
+    functions = [F.ndtr, F.log_ndtr, F.erfcx, F.ndtri, F.erfcinv]
+    for fn, arg in zip(functions, (x, x, x, p, 2 * p), strict=True):
+        expected = data(fn(arg))
+        v = Variable(cupy.asarray(arg))
+        y = fn(v)
+        assert isinstance(y.array, cupy.ndarray)
+        numpy.testing.assert_allclose(cupy.asnumpy(y.array), expected, rtol=1e-13)
+    a = numpy.array([[4.0, 2.0], [2.0, 5.0]])
+    lower = F.cholesky(cupy.asarray(a))
+    numpy.testing.assert_allclose(cupy.asnumpy(lower.array), numpy.linalg.cholesky(a))
