@@ -15,6 +15,7 @@ Example:
     [[10.0, 1.0, 1.0], [10.0, 1.0, 1.0]]
 """
 
+from .as_strided import as_strided as as_strided
 from .broadcast import broadcast as broadcast
 from .broadcast_to import broadcast_to as broadcast_to
 from .cast import cast as cast
@@ -58,6 +59,7 @@ from .vstack import vstack as vstack
 from .where import where as where
 
 __all__ = [
+    "as_strided",
     "broadcast",
     "broadcast_to",
     "cast",

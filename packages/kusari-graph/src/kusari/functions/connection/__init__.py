@@ -27,6 +27,7 @@ from .n_step_lstm import n_step_bilstm as n_step_bilstm
 from .n_step_lstm import n_step_lstm as n_step_lstm
 from .n_step_rnn import n_step_birnn as n_step_birnn
 from .n_step_rnn import n_step_rnn as n_step_rnn
+from .shift import shift as shift
 from .slstm import slstm as slstm
 from .tree_lstm import tree_lstm as tree_lstm
 
@@ -53,6 +54,7 @@ __all__ = [
     "n_step_gru",
     "n_step_lstm",
     "n_step_rnn",
+    "shift",
     "slstm",
     "tree_lstm",
 ]
