@@ -12,9 +12,12 @@ every update, so all of them take the same steps (Chainer's ChainerMN, on mpi4py
   :func:`multi_node_update_of`), :func:`create_multi_node_evaluator`,
   :func:`scatter_dataset`, :func:`scatter_index`, :func:`create_multi_node_checkpointer`
   (:class:`MultiNodeCheckpointer`).
-* Layers and functions: :mod:`kusari.distributed.links`
-  (``MultiNodeBatchNormalization``), :mod:`kusari.distributed.functions`
-  (``allreduce_sum``).
+* Model parallelism: :func:`create_multi_node_iterator` (:class:`MultiNodeIterator`),
+  :func:`create_synchronized_iterator`, :func:`create_empty_dataset`.
+* Layers and functions: :mod:`kusari.distributed.links` (``MultiNodeBatchNormalization``,
+  ``create_mnbn_model``, ``MultiNodeChainList``, ``create_multi_node_n_step_rnn``),
+  :mod:`kusari.distributed.functions` (``send``, ``recv``, ``pseudo_connect``,
+  ``allgather``, ``alltoall``, ``bcast``, ``gather``, ``scatter``, ``allreduce_sum``).
 * Failure handling: :func:`install_abort_on_exception` (installed by
   :func:`create_communicator`): one process's uncaught exception ends the whole job
   instead of leaving the others waiting; :class:`MpiUnavailableError`.
@@ -42,6 +45,10 @@ from ._communicator import MpiCommunicator as MpiCommunicator
 from ._create import CommunicatorName as CommunicatorName
 from ._create import create_communicator as create_communicator
 from ._evaluator import create_multi_node_evaluator as create_multi_node_evaluator
+from ._iterators import MultiNodeIterator as MultiNodeIterator
+from ._iterators import create_empty_dataset as create_empty_dataset
+from ._iterators import create_multi_node_iterator as create_multi_node_iterator
+from ._iterators import create_synchronized_iterator as create_synchronized_iterator
 from ._mpi import MpiUnavailableError as MpiUnavailableError
 from ._nccl import NcclCommunicator as NcclCommunicator
 from ._nccl import nccl_available as nccl_available
@@ -73,6 +80,11 @@ __all__ = [
     "scatter_index",
     "create_multi_node_checkpointer",
     "MultiNodeCheckpointer",
+    # model parallelism
+    "create_multi_node_iterator",
+    "MultiNodeIterator",
+    "create_synchronized_iterator",
+    "create_empty_dataset",
     # failures
     "install_abort_on_exception",
     "uninstall_abort_on_exception",

@@ -10,6 +10,7 @@ import numpy
 from kusari.devices import Array, copyto, to_cpu
 from kusari.links import Link
 
+from ._arrays import ArrayMessaging
 from ._mpi import load_mpi
 from ._objects import (
     DEFAULT_MAX_BUF_LEN,
@@ -44,11 +45,14 @@ def _check_rank(value: object, what: str, size: int) -> int:
     return value  # type: ignore[return-value]
 
 
-class CommunicatorBase:
+class CommunicatorBase(ArrayMessaging):
     """The processes of one MPI communicator, and the operations training runs across them.
 
     Every method is collective unless it says otherwise: all processes of the communicator
-    must call it, in the same order (``send_obj``/``recv_obj`` pair up two of them).
+    must call it, in the same order (``send``/``recv`` and ``send_obj``/``recv_obj`` pair
+    up two of them).  Arrays travel with :meth:`bcast`, :meth:`send`, :meth:`recv`,
+    :meth:`gather`, :meth:`scatter`, :meth:`allgather` and :meth:`alltoall` (ChainerMN's
+    names; shapes may differ between processes).
 
     Parameters and gradients travel packed: :meth:`allreduce_grad` copies every gradient
     into one contiguous buffer per dtype, reduces each buffer with one in-place allreduce,
