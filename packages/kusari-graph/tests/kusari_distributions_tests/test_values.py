@@ -426,3 +426,17 @@ def test_dirichlet_against_scipy() -> None:
         outside = value(d.log_prob(numpy.array([[0.0, 0.5, 0.5], [0.6, 0.1, 0.3]])))
     assert outside[0] == -numpy.inf
     assert numpy.isfinite(outside[1])
+
+
+def test_normal_tails_stay_finite_and_accurate() -> None:
+    """log_cdf/log_survival_function use log_ndtr, and icdf ndtri, so the tails keep digits."""
+    d = D.Normal(arr(1.0, 1.0, 1.0), arr(2.0, 2.0, 2.0))
+    x = arr(-79.0, -39.0, 1.0)  # z = -40, -20, 0
+    norm = stats.norm(1.0, 2.0)
+    numpy.testing.assert_allclose(value(d.log_cdf(x)), norm.logcdf(x), rtol=1e-12)
+    numpy.testing.assert_allclose(
+        value(d.log_survival_function(-x + 2.0)), norm.logsf(-x + 2.0), rtol=1e-12
+    )
+    assert value(d.log_cdf(x))[0] < -800.0  # log(cdf) would be log(0) = -inf here
+    p = arr(1e-300, 1e-20, 0.5)
+    numpy.testing.assert_allclose(value(d.icdf(p)), norm.ppf(p), rtol=1e-12)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import final
 
 import kusari.functions as F
@@ -15,7 +14,6 @@ from ._kl import register_kl
 
 __all__ = ["Normal"]
 
-_SQRT2 = math.sqrt(2.0)
 _HALF_LOG_2PI_E = 0.5 * (_utils.LOG_2PI + 1.0)
 
 
@@ -142,7 +140,7 @@ class Normal(Distribution):
         return F.exp(self.log_prob(x))
 
     def cdf(self, x: VariableOrArray) -> Variable:
-        """``erfc(-(x - loc) / (scale sqrt(2))) / 2``.
+        """``ndtr((x - loc) / scale)``.
 
         Args:
             x: Points of the batch shape.
@@ -150,10 +148,21 @@ class Normal(Distribution):
         Returns:
             ``P(X <= x)``.
         """
-        return 0.5 * F.erfc(self._standardize(x) * (-1.0 / _SQRT2))
+        return F.ndtr(self._standardize(x))
+
+    def log_cdf(self, x: VariableOrArray) -> Variable:
+        """``log_ndtr((x - loc) / scale)``: finite far into the lower tail.
+
+        Args:
+            x: Points of the batch shape.
+
+        Returns:
+            ``log P(X <= x)``.
+        """
+        return F.log_ndtr(self._standardize(x))
 
     def survival_function(self, x: VariableOrArray) -> Variable:
-        """``erfc((x - loc) / (scale sqrt(2))) / 2`` (accurate in the upper tail).
+        """``ndtr(-(x - loc) / scale)`` (accurate in the upper tail).
 
         Args:
             x: Points of the batch shape.
@@ -161,10 +170,21 @@ class Normal(Distribution):
         Returns:
             ``P(X > x)``.
         """
-        return 0.5 * F.erfc(self._standardize(x) * (1.0 / _SQRT2))
+        return F.ndtr(-self._standardize(x))
+
+    def log_survival_function(self, x: VariableOrArray) -> Variable:
+        """``log_ndtr(-(x - loc) / scale)``: finite far into the upper tail.
+
+        Args:
+            x: Points of the batch shape.
+
+        Returns:
+            ``log P(X > x)``.
+        """
+        return F.log_ndtr(-self._standardize(x))
 
     def icdf(self, x: VariableOrArray) -> Variable:
-        """``loc + scale sqrt(2) erfinv(2 x - 1)``.
+        """``loc + scale * ndtri(x)``.
 
         Args:
             x: Probabilities in ``[0, 1]``.
@@ -173,7 +193,7 @@ class Normal(Distribution):
             The quantiles.
         """
         p = _utils.as_value(x, self.loc)
-        return self.loc + self.scale * (_SQRT2 * F.erfinv(2.0 * p - 1.0))
+        return self.loc + self.scale * F.ndtri(p)
 
     @property
     def mean(self) -> Variable:
