@@ -82,7 +82,7 @@ _BLOCKS: dict[str, str] = {
         sigmoid_cross_entropy softmax_cross_entropy squared_error triplet
         # mathematical
         absolute add arccos arcsin arctan arctan2 arctanh argmax argmin average batch_det
-        batch_inv batch_l2_norm_squared batch_matmul bias ceil clip cos cosh cumprod
+        batch_inv batch_l2_norm_squared batch_matmul bias ceil cholesky clip cos cosh cumprod
         cumsum det digamma einsum erf erfc erfcinv erfcx erfinv exp expm1 fft fix floor
         fmod identity ifft inv lgamma linear_interpolate log log10 log1p log2 log_ndtr
         logsumexp matmul max maximum mean min minimum ndtr ndtri polygamma prod rsqrt
