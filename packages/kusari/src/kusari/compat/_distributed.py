@@ -2,8 +2,9 @@
 
 :func:`register` adds the top-level module ``chainermn`` (with ``chainermn.communicators``,
 ``chainermn.optimizers``, ``chainermn.extensions``, ``chainermn.datasets``,
-``chainermn.links`` and ``chainermn.global_except_hook``), so that ChainerMN scripts run
-unmodified after ``install_as_chainer()``.
+``chainermn.links``, ``chainermn.functions``, ``chainermn.iterators`` and
+``chainermn.global_except_hook``), so that ChainerMN scripts run unmodified after
+``install_as_chainer()``.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def create_communicator(
 
 def register(tree: ModuleTree) -> None:
     """Add ``chainermn`` and its submodules to the module tree."""
-    from kusari.distributed import links
+    from kusari.distributed import functions, links
 
     common = {
         "create_communicator": create_communicator,
@@ -61,7 +62,12 @@ def register(tree: ModuleTree) -> None:
         "scatter_index": distributed.scatter_index,
     }
     tree.module("chainermn", "ChainerMN on kusari: kusari.distributed under ChainerMN's names.")
-    tree.export("chainermn", __version__=distributed.__version__, **common)
+    tree.export(
+        "chainermn",
+        __version__=distributed.__version__,
+        MultiNodeChainList=links.MultiNodeChainList,
+        **common,
+    )
     tree.export(
         "chainermn.communicators",
         create_communicator=create_communicator,
@@ -82,8 +88,31 @@ def register(tree: ModuleTree) -> None:
         "chainermn.datasets",
         scatter_dataset=distributed.scatter_dataset,
         scatter_index=distributed.scatter_index,
+        create_empty_dataset=distributed.create_empty_dataset,
     )
-    tree.export("chainermn.links", MultiNodeBatchNormalization=links.MultiNodeBatchNormalization)
+    tree.export(
+        "chainermn.links",
+        MultiNodeBatchNormalization=links.MultiNodeBatchNormalization,
+        MultiNodeChainList=links.MultiNodeChainList,
+        create_mnbn_model=links.create_mnbn_model,
+        create_multi_node_n_step_rnn=links.create_multi_node_n_step_rnn,
+    )
+    tree.export(
+        "chainermn.functions",
+        send=functions.send,
+        recv=functions.recv,
+        pseudo_connect=functions.pseudo_connect,
+        allgather=functions.allgather,
+        alltoall=functions.alltoall,
+        bcast=functions.bcast,
+        gather=functions.gather,
+        scatter=functions.scatter,
+    )
+    tree.export(
+        "chainermn.iterators",
+        create_multi_node_iterator=distributed.create_multi_node_iterator,
+        create_synchronized_iterator=distributed.create_synchronized_iterator,
+    )
     tree.export(
         "chainermn.global_except_hook",
         add_hook=distributed.install_abort_on_exception,
