@@ -9,6 +9,12 @@
 
 from .batch_normalization import batch_normalization as batch_normalization
 from .batch_renormalization import batch_renormalization as batch_renormalization
+from .decorrelated_batch_normalization import (
+    decorrelated_batch_normalization as decorrelated_batch_normalization,
+)
+from .decorrelated_batch_normalization import (
+    fixed_decorrelated_batch_normalization as fixed_decorrelated_batch_normalization,
+)
 from .fixed_batch_normalization import fixed_batch_normalization as fixed_batch_normalization
 from .fixed_batch_normalization import (
     fixed_batch_renormalization as fixed_batch_renormalization,
@@ -23,8 +29,10 @@ from .local_response_normalization import (
 __all__ = [
     "batch_normalization",
     "batch_renormalization",
+    "decorrelated_batch_normalization",
     "fixed_batch_normalization",
     "fixed_batch_renormalization",
+    "fixed_decorrelated_batch_normalization",
     "group_normalization",
     "layer_normalization",
     "local_response_normalization",
