@@ -132,7 +132,15 @@ def test_loss_links_in_chainer_style(chainer: types.ModuleType) -> None:
     import chainer.links as L
     from chainer import optimizers
 
-    for name in ("NegativeSampling", "BlackOut", "CRF1d", "BinaryHierarchicalSoftmax"):
+    for name in (
+        "NegativeSampling",
+        "BlackOut",
+        "CRF1d",
+        "BinaryHierarchicalSoftmax",
+        "LocalConvolution2D",
+        "ChildSumTreeLSTM",
+        "NaryTreeLSTM",
+    ):
         assert getattr(L, name) is getattr(links, name)
 
     class SkipGram(chainer.Chain):  # type: ignore[name-defined,misc]

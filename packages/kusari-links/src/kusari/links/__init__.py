@@ -66,6 +66,7 @@ from .connection import Highway as Highway
 from .connection import Inception as Inception
 from .connection import InceptionBN as InceptionBN
 from .connection import Linear as Linear
+from .connection import LocalConvolution2D as LocalConvolution2D
 from .connection import MLPConvolution2D as MLPConvolution2D
 from .connection import Scale as Scale
 from .connection import SimplifiedDropconnect as SimplifiedDropconnect
@@ -80,6 +81,8 @@ from .normalization import GroupNormalization as GroupNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .rnn import GRU as GRU
 from .rnn import LSTM as LSTM
+from .rnn import ChildSumTreeLSTM as ChildSumTreeLSTM
+from .rnn import NaryTreeLSTM as NaryTreeLSTM
 from .rnn import NStepBiGRU as NStepBiGRU
 from .rnn import NStepBiLSTM as NStepBiLSTM
 from .rnn import NStepBiRNNReLU as NStepBiRNNReLU
@@ -162,4 +165,7 @@ __all__ = [
     "BlackOut",
     "CRF1d",
     "NegativeSampling",
+    "LocalConvolution2D",
+    "ChildSumTreeLSTM",
+    "NaryTreeLSTM",
 ]

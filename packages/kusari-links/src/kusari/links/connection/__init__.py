@@ -18,6 +18,7 @@ from .highway import Highway as Highway
 from .inception import Inception as Inception
 from .inception_bn import InceptionBN as InceptionBN
 from .linear import Linear as Linear
+from .local_convolution_2d import LocalConvolution2D as LocalConvolution2D
 from .mlp_convolution_2d import MLPConvolution2D as MLPConvolution2D
 from .simplified_dropconnect import SimplifiedDropconnect as SimplifiedDropconnect
 
@@ -40,6 +41,7 @@ __all__ = [
     "Highway",
     "Inception",
     "Linear",
+    "LocalConvolution2D",
     "MLPConvolution2D",
     "Scale",
 ]

@@ -17,8 +17,12 @@ from .n_step import NStepRNNReLU as NStepRNNReLU
 from .n_step import NStepRNNTanh as NStepRNNTanh
 from .peephole_zoneout import StatefulPeepholeLSTM as StatefulPeepholeLSTM
 from .peephole_zoneout import StatefulZoneoutLSTM as StatefulZoneoutLSTM
+from .tree_lstm import ChildSumTreeLSTM as ChildSumTreeLSTM
+from .tree_lstm import NaryTreeLSTM as NaryTreeLSTM
 
 __all__ = [
+    "ChildSumTreeLSTM",
+    "NaryTreeLSTM",
     "StatefulMGU",
     "StatelessMGU",
     "StatefulPeepholeLSTM",
