@@ -140,6 +140,7 @@ def test_loss_links_in_chainer_style(chainer: types.ModuleType) -> None:
         "LocalConvolution2D",
         "ChildSumTreeLSTM",
         "NaryTreeLSTM",
+        "DecorrelatedBatchNormalization",
     ):
         assert getattr(L, name) is getattr(links, name)
 

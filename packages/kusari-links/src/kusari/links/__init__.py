@@ -77,6 +77,7 @@ from .loss import NegativeSampling as NegativeSampling
 from .model import Classifier as Classifier
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import BatchRenormalization as BatchRenormalization
+from .normalization import DecorrelatedBatchNormalization as DecorrelatedBatchNormalization
 from .normalization import GroupNormalization as GroupNormalization
 from .normalization import LayerNormalization as LayerNormalization
 from .rnn import GRU as GRU
@@ -168,4 +169,5 @@ __all__ = [
     "LocalConvolution2D",
     "ChildSumTreeLSTM",
     "NaryTreeLSTM",
+    "DecorrelatedBatchNormalization",
 ]
