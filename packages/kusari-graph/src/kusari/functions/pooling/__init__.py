@@ -12,7 +12,9 @@ from .max_pooling_2d import max_pooling_2d as max_pooling_2d
 from .max_pooling_nd import max_pooling_1d as max_pooling_1d
 from .max_pooling_nd import max_pooling_3d as max_pooling_3d
 from .max_pooling_nd import max_pooling_nd as max_pooling_nd
+from .roi_average_align_2d import roi_average_align_2d as roi_average_align_2d
 from .roi_average_pooling_2d import roi_average_pooling_2d as roi_average_pooling_2d
+from .roi_max_align_2d import roi_max_align_2d as roi_max_align_2d
 from .roi_max_pooling_2d import roi_max_pooling_2d as roi_max_pooling_2d
 from .roi_pooling_2d import roi_pooling_2d as roi_pooling_2d
 from .spatial_pyramid_pooling_2d import spatial_pyramid_pooling_2d as spatial_pyramid_pooling_2d
@@ -31,7 +33,9 @@ __all__ = [
     "max_pooling_2d",
     "max_pooling_3d",
     "max_pooling_nd",
+    "roi_average_align_2d",
     "roi_average_pooling_2d",
+    "roi_max_align_2d",
     "roi_max_pooling_2d",
     "roi_pooling_2d",
     "spatial_pyramid_pooling_2d",
