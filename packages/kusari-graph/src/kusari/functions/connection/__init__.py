@@ -14,6 +14,9 @@ from .deconvolution_2d import deconvolution_2d as deconvolution_2d
 from .deconvolution_nd import deconvolution_1d as deconvolution_1d
 from .deconvolution_nd import deconvolution_3d as deconvolution_3d
 from .deconvolution_nd import deconvolution_nd as deconvolution_nd
+from .deformable_convolution_2d_sampler import (
+    deformable_convolution_2d_sampler as deformable_convolution_2d_sampler,
+)
 from .depthwise_convolution_2d import depthwise_convolution_2d as depthwise_convolution_2d
 from .dilated_convolution_2d import dilated_convolution_2d as dilated_convolution_2d
 from .embed_id import embed_id as embed_id
@@ -41,6 +44,7 @@ __all__ = [
     "deconvolution_2d",
     "deconvolution_3d",
     "deconvolution_nd",
+    "deformable_convolution_2d_sampler",
     "depthwise_convolution_2d",
     "dilated_convolution_2d",
     "embed_id",
