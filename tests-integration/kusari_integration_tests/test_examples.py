@@ -15,6 +15,7 @@ import dataclasses
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -29,7 +30,11 @@ SCRIPTS = (
     "char_lstm.py",
     "custom_function_node.py",
     "custom_link.py",
+    "vae_digits.py",
+    "word2vec_skipgram.py",
 )
+# Options beyond ``--smoke --device @numpy --out DIR`` that a script is run with.
+EXTRA_ARGS = {"vae_digits.py": ("--plot",)}
 EXTRAS = ("tqdm", "matplotlib", "sklearn")
 TIMEOUT_S = 180
 
@@ -77,6 +82,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     for script in SCRIPTS:
         out = base / script.removesuffix(".py")
         command = [sys.executable, str(EXAMPLES / script), "--smoke", "--device", "@numpy"]
+        command += EXTRA_ARGS.get(script, ())
         process = subprocess.Popen(
             [*command, "--out", str(out)],
             cwd=base,
@@ -190,3 +196,61 @@ def test_custom_link(runs: dict[str, Run]) -> None:
     assert "after training: l1.V has shape (64, 16), l1 was called 4 times" in stdout
     assert "/l1/V      (64, 16)" in stdout
     assert "reloaded into a fresh Net: same parameters, calls and predictions" in stdout
+
+
+def test_vae_digits(runs: dict[str, Run]) -> None:
+    run = runs["vae_digits.py"]
+    stdout = run.check("vae_digits.py")
+    assert "vae_digits: 1438 training and 359 validation images, 8 latent dimensions" in stdout
+    elbos = [
+        float(value)
+        for value in re.findall(r"^epoch +\d+  validation ELBO +(-?\d+\.\d+)", stdout, re.M)
+    ]
+    assert len(elbos) == 4, stdout  # before training and after each of the 3 smoke epochs
+    # The untrained decoder says p = 1/2 for every pixel (about -44 nats, -50 with the
+    # noise of its random weights); three epochs reach about -29.
+    assert elbos[-1] > elbos[0] + 10, elbos
+    # A bound on the log-likelihood of these fractional pixels: minus their summed binary
+    # entropy (13.71 nats per validation image) is the most any model can score.
+    assert max(elbos) < -13.7, elbos
+    found = re.search(
+        r"validation reconstruction error (\d\.\d+) per pixel "
+        r"\(the mean training image: (\d\.\d+)\)",
+        stdout,
+    )
+    assert found is not None, stdout
+    error, baseline = float(found[1]), float(found[2])
+    assert error < 0.85 * baseline, (error, baseline)  # 0.053 against 0.074 after 3 epochs
+    assert f"plot: {run.out / 'vae_digits.png'}" in stdout
+    assert _is_png(run.out / "vae_digits.png")
+    # The plot is renamed into place: no temporary file is left behind.
+    assert sorted(path.name for path in run.out.iterdir()) == ["vae.npz", "vae_digits.png"]
+
+
+def test_word2vec_skipgram(runs: dict[str, Run]) -> None:
+    run = runs["word2vec_skipgram.py"]
+    stdout = run.check("word2vec_skipgram.py")
+    assert "word2vec_skipgram: 500 sentences, " in stdout
+    losses = [float(value) for value in re.findall(r"^epoch +\d+  loss (\d+\.\d+)", stdout, re.M)]
+    assert len(losses) == 5, stdout
+    assert losses[-1] < losses[0] - 0.5, losses  # about 3.36 -> 2.47
+    found = re.search(
+        r"nearest neighbours of the same topic: (\d+) of 60 .*\(before training: (\d+) of 60\)",
+        stdout,
+    )
+    assert found is not None, stdout
+    after, before = int(found[1]), int(found[2])
+    # Random vectors find a same-topic noun about 9 times in 19; trained ones always.
+    assert after >= 57, stdout
+    assert before <= 45, stdout
+    similarity = re.search(
+        r"mean cosine similarity: (-?\d\.\d+) within a topic, (-?\d\.\d+)", stdout
+    )
+    assert similarity is not None, stdout
+    assert float(similarity[1]) > float(similarity[2]) + 0.5, stdout
+    # Each noun's neighbours are listed; "cat" is an animal and finds animals.
+    cat = re.search(r"^ +cat: (\w+) [\d.]+, (\w+) [\d.]+, (\w+) [\d.]+$", stdout, re.M)
+    assert cat is not None, stdout
+    animals = {"dog", "horse", "cow", "sheep", "goat", "pig", "duck", "hen", "fox"}
+    assert set(cat.groups()) <= animals, cat.groups()
+    assert (run.out / "word2vec.npz").is_file()
