@@ -27,6 +27,9 @@ from .ctc import (
     connectionist_temporal_classification as connectionist_temporal_classification,
 )
 from .decov import decov as decov
+from .discriminative_loss import (
+    discriminative_margin_based_clustering_loss as discriminative_margin_based_clustering_loss,
+)
 from .gaussian_kl_divergence import gaussian_kl_divergence as gaussian_kl_divergence
 from .gaussian_nll import gaussian_nll as gaussian_nll
 from .hierarchical_softmax import BinaryTree as BinaryTree
@@ -57,6 +60,7 @@ __all__ = [
     "crf1d",
     "cross_covariance",
     "decov",
+    "discriminative_margin_based_clustering_loss",
     "gaussian_kl_divergence",
     "gaussian_nll",
     "hinge",
