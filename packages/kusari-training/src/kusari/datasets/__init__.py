@@ -7,6 +7,8 @@
   :func:`split_dataset_random`, :func:`get_cross_validation_datasets`,
   :func:`get_cross_validation_datasets_random`.
 * Derived: :class:`TransformDataset`, :class:`ConcatenatedDataset`.
+* Tabular (named columns, lazy views, column-major fetch): :class:`TabularDataset`, and
+  :mod:`kusari.datasets.tabular` (``from_data``, ``DelegateDataset``).
 * Files: :class:`TextDataset`, :class:`PickleDataset` (:func:`open_pickle_dataset`,
   :class:`PickleDatasetWriter`, :func:`open_pickle_dataset_writer`), and with Pillow (the
   ``image`` extra) :class:`ImageDataset`, :class:`LabeledImageDataset`,
@@ -74,6 +76,7 @@ from ._urls import DATASET_URLS as DATASET_URLS
 from ._zipped_image import LabeledZippedImageDataset as LabeledZippedImageDataset
 from ._zipped_image import MultiZippedImageDataset as MultiZippedImageDataset
 from ._zipped_image import ZippedImageDataset as ZippedImageDataset
+from .tabular import TabularDataset as TabularDataset
 
 __all__ = [
     "__version__",
@@ -95,6 +98,8 @@ __all__ = [
     # derived
     "ConcatenatedDataset",
     "TransformDataset",
+    # tabular
+    "TabularDataset",
     # files
     "ImageDataset",
     "LabeledImageDataset",
