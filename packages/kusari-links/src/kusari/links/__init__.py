@@ -75,6 +75,12 @@ from .loss import BlackOut as BlackOut
 from .loss import CRF1d as CRF1d
 from .loss import NegativeSampling as NegativeSampling
 from .model import Classifier as Classifier
+from .model import GoogLeNet as GoogLeNet
+from .model import ResNet50Layers as ResNet50Layers
+from .model import ResNet101Layers as ResNet101Layers
+from .model import ResNet152Layers as ResNet152Layers
+from .model import VGG16Layers as VGG16Layers
+from .model import VGG19Layers as VGG19Layers
 from .normalization import BatchNormalization as BatchNormalization
 from .normalization import BatchRenormalization as BatchRenormalization
 from .normalization import DecorrelatedBatchNormalization as DecorrelatedBatchNormalization
@@ -170,4 +176,10 @@ __all__ = [
     "ChildSumTreeLSTM",
     "NaryTreeLSTM",
     "DecorrelatedBatchNormalization",
+    "GoogLeNet",
+    "ResNet50Layers",
+    "ResNet101Layers",
+    "ResNet152Layers",
+    "VGG16Layers",
+    "VGG19Layers",
 ]
