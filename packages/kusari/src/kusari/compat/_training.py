@@ -4,9 +4,10 @@
 ``updaters``, ``extension``, ``trainer``, ``updater``, ``util``), ``chainer.iterators``,
 ``chainer.datasets`` (with the downloading loaders and the file datasets),
 ``chainer.dataset`` (``concat_examples``, ``converter``, ``DatasetMixin``, ``Iterator``,
-the dataset root and ``download`` helpers, ...), ``chainer.reporter`` and the top-level
-``chainer.report``, ``chainer.report_scope``, ``chainer.Reporter``, ``chainer.Summary``,
-``chainer.DictSummary`` and ``chainer.get_current_reporter``.
+``TabularDataset`` and ``tabular``, the dataset root and ``download`` helpers, ...),
+``chainer.reporter`` and the top-level ``chainer.report``, ``chainer.report_scope``,
+``chainer.Reporter``, ``chainer.Summary``, ``chainer.DictSummary`` and
+``chainer.get_current_reporter``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,17 @@ def _register_dataset(tree: ModuleTree) -> None:
     tree.export("chainer.dataset.download", **download)
     tree.export("chainer.dataset.convert", **convert)
     tree.export("chainer.dataset.dataset_mixin", DatasetMixin=datasets.DatasetMixin)
+    tabular = datasets.tabular
+    tree.export("chainer.dataset", TabularDataset=tabular.TabularDataset)
+    tree.export(
+        "chainer.dataset.tabular",
+        from_data=tabular.from_data,
+        DelegateDataset=tabular.DelegateDataset,
+    )
+    tree.export("chainer.dataset.tabular.tabular_dataset", TabularDataset=tabular.TabularDataset)
+    tree.export(
+        "chainer.dataset.tabular.delegate_dataset", DelegateDataset=tabular.DelegateDataset
+    )
     tree.export("chainer.dataset.iterator", Iterator=iterators.Iterator)
     tree.export(
         "chainer.datasets",
