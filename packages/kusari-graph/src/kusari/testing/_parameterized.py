@@ -10,7 +10,7 @@ from typing import TypeVar, overload
 
 import numpy
 
-__all__ = ["parameterize", "product", "product_dict"]
+__all__ = ["CaseExtension", "parameterize", "parameterize_sets", "product", "product_dict"]
 
 _ClassT = TypeVar("_ClassT", bound=type)
 
@@ -19,6 +19,27 @@ _SETS = "_kusari_parameter_sets"
 _GENERATED = "_kusari_generated_cases"
 
 _MAX_SUFFIX = 60
+
+
+class CaseExtension:
+    """A value in a parameter set that shapes the generated class instead of being an attribute.
+
+    :func:`kusari.testing.inject_backend_tests` stores one per backend configuration, so
+    that backend injection and :func:`parameterize` compose in either order: every
+    generated class gets the attributes of its parameter sets plus the namespace entries
+    of its extensions.
+    """
+
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        """The part of the generated class name that stands for this value."""
+        raise NotImplementedError
+
+    def class_namespace(self, base: type) -> dict[str, object]:
+        """Return the class attributes (typically wrapped test methods) for ``base``."""
+        raise NotImplementedError
 
 
 def parameterize(*params: Mapping[str, object]) -> Callable[[_ClassT], _ClassT]:
@@ -63,29 +84,48 @@ def parameterize(*params: Mapping[str, object]) -> Callable[[_ClassT], _ClassT]:
     """
     if not params:
         raise ValueError("parameterize needs at least one parameter set")
-    sets = [_checked_set(p, f"parameter set {i}") for i, p in enumerate(params)]
+    return parameterize_sets(
+        [_checked_set(p, f"parameter set {i}") for i, p in enumerate(params)], "parameterize"
+    )
+
+
+def parameterize_sets(
+    sets: Sequence[dict[str, object]], caller: str
+) -> Callable[[_ClassT], _ClassT]:
+    """Return :func:`parameterize`'s decorator for already checked parameter sets.
+
+    Values that are :class:`CaseExtension` instances are not set as attributes; their
+    :meth:`~CaseExtension.class_namespace` is added to the generated class instead, and
+    their :attr:`~CaseExtension.label` names it.
+
+    Args:
+        sets: The parameter sets (non-empty, keys are identifiers).
+        caller: The public name used in error messages.
+
+    Returns:
+        The class decorator.
+    """
 
     def decorator(cls: _ClassT) -> _ClassT:
         if not isinstance(cls, type):
-            raise TypeError(
-                f"parameterize decorates test classes, got {type(cls).__name__} {cls!r}"
-            )
+            raise TypeError(f"{caller} decorates test classes, got {type(cls).__name__} {cls!r}")
         module = sys.modules.get(cls.__module__)
         if module is None:
             raise RuntimeError(
-                f"parameterize: the module {cls.__module__!r} of {cls.__qualname__} is not "
+                f"{caller}: the module {cls.__module__!r} of {cls.__qualname__} is not "
                 "in sys.modules, so the generated test classes cannot be registered"
             )
         inner: list[dict[str, object]] = cls.__dict__.get(_SETS, [{}])
         combined = [_merge(outer, inner_set) for outer in sets for inner_set in inner]
+        namespaces = [_namespace(cls, values) for values in combined]
         for name in cls.__dict__.get(_GENERATED, ()):
             if name in vars(module):
                 delattr(module, name)
         names: list[str] = []
-        for index, values in enumerate(combined):
+        for index, (values, extra) in enumerate(zip(combined, namespaces, strict=True)):
             name = _case_name(cls.__name__, index, values)
             namespace: dict[str, object] = {
-                **values,
+                **extra,
                 "__module__": cls.__module__,
                 "__qualname__": name,
                 "__test__": True,
@@ -98,6 +138,16 @@ def parameterize(*params: Mapping[str, object]) -> Callable[[_ClassT], _ClassT]:
         return cls
 
     return decorator
+
+
+def _namespace(cls: type, values: Mapping[str, object]) -> dict[str, object]:
+    namespace: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, CaseExtension):
+            namespace.update(value.class_namespace(cls))
+        else:
+            namespace[key] = value
+    return namespace
 
 
 @overload
@@ -206,7 +256,10 @@ def _merge(first: Mapping[str, object], second: Mapping[str, object]) -> dict[st
 
 
 def _case_name(base: str, index: int, values: Mapping[str, object]) -> str:
-    parts = [f"{key}_{_value_name(value)}" for key, value in values.items()]
+    parts = [
+        value.label if isinstance(value, CaseExtension) else f"{key}_{_value_name(value)}"
+        for key, value in values.items()
+    ]
     # "-" becomes "m" so that x=-1 and x=1 read differently: x_m1 and x_1.
     suffix = (
         re.sub(r"\W+", "_", "_".join(parts).replace("-", "m")).strip("_")[:_MAX_SUFFIX].rstrip("_")
