@@ -542,9 +542,9 @@ def test_transform_wrong_output(keys: Any, function: Any, error: type, match: st
 def test_transform_bad_arguments() -> None:
     table = _table()
     with pytest.raises(TypeError, match="keys must be a string or a tuple of strings, got 3"):
-        table.transform(3, lambda *v: v)  # type: ignore[call-overload]
+        table.transform(3, lambda *v: v)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="transform must be callable, got NoneType"):
-        table.transform("x", None)  # type: ignore[call-overload]
+        table.transform("x", None)  # type: ignore[arg-type]
 
 
 def test_transform_batch_columns() -> None:

@@ -186,7 +186,9 @@ def from_data(
     data: tuple[Any, ...], *, size: int | None = None
 ) -> TabularDataset[tuple[Any, ...]]: ...
 @overload
-def from_data(data: ColumnData, *, size: int | None = None) -> TabularDataset[Any]: ...
+def from_data(
+    data: list[Any] | npt.NDArray[Any], *, size: int | None = None
+) -> TabularDataset[Any]: ...
 def from_data(data: object, *, size: int | None = None) -> TabularDataset[Any]:
     """Make a :class:`~kusari.datasets.TabularDataset` from lists, arrays and callables.
 

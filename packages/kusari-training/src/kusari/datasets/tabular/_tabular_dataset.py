@@ -361,18 +361,6 @@ class TabularDataset(DatasetMixin[_E], Generic[_E]):
 
     # -- transforms -------------------------------------------------------------------------
 
-    @overload
-    def transform(
-        self, keys: str | Sequence[str], transform: Callable[..., tuple[Any, ...]]
-    ) -> TabularDataset[tuple[Any, ...]]: ...
-    @overload
-    def transform(
-        self, keys: str | Sequence[str], transform: Callable[..., dict[str, Any]]
-    ) -> TabularDataset[dict[str, Any]]: ...
-    @overload
-    def transform(
-        self, keys: str | Sequence[str], transform: Callable[..., Any]
-    ) -> TabularDataset[Any]: ...
     def transform(
         self, keys: str | Sequence[str], transform: Callable[..., Any]
     ) -> TabularDataset[Any]:
@@ -404,18 +392,6 @@ class TabularDataset(DatasetMixin[_E], Generic[_E]):
 
         return Transform(self, keys, transform)
 
-    @overload
-    def transform_batch(
-        self, keys: str | Sequence[str], transform_batch: Callable[..., tuple[Any, ...]]
-    ) -> TabularDataset[tuple[Any, ...]]: ...
-    @overload
-    def transform_batch(
-        self, keys: str | Sequence[str], transform_batch: Callable[..., dict[str, Any]]
-    ) -> TabularDataset[dict[str, Any]]: ...
-    @overload
-    def transform_batch(
-        self, keys: str | Sequence[str], transform_batch: Callable[..., Any]
-    ) -> TabularDataset[Any]: ...
     def transform_batch(
         self, keys: str | Sequence[str], transform_batch: Callable[..., Any]
     ) -> TabularDataset[Any]:
