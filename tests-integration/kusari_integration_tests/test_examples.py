@@ -32,6 +32,7 @@ SCRIPTS = (
     "custom_link.py",
     "vae_digits.py",
     "word2vec_skipgram.py",
+    "custom_dataset_tabular.py",
 )
 # Options beyond ``--smoke --device @numpy --out DIR`` that a script is run with.
 EXTRA_ARGS = {"vae_digits.py": ("--plot",)}
@@ -254,3 +255,30 @@ def test_word2vec_skipgram(runs: dict[str, Run]) -> None:
     animals = {"dog", "horse", "cow", "sheep", "goat", "pig", "duck", "hen", "fox"}
     assert set(cat.groups()) <= animals, cat.groups()
     assert (run.out / "word2vec.npz").is_file()
+
+
+def test_custom_dataset_tabular(runs: dict[str, Run]) -> None:
+    run = runs["custom_dataset_tabular.py"]
+    stdout = run.check("custom_dataset_tabular.py")
+    csv = run.out / "wine.csv"
+    assert (
+        f"178 rows of 14 columns (alcohol, malic_acid, ..., proline, cultivar) in {csv}" in stdout
+    )
+    assert csv.read_text().splitlines()[0].endswith(",proline,cultivar")
+    # The values of the first line of scikit-learn's wine table.
+    assert "first row: alcohol 14.23, cultivar 0" in stdout
+    assert "142 training and 36 validation rows; transformed keys ('x', 't'), mode tuple" in stdout
+    # The iterator reads a row per call; a fetched view reads the batch in one call.
+    assert (
+        "a batch of 16: 16 get_examples calls through SerialIterator, 1 through fetch(), "
+        "same arrays: True" in stdout
+    )
+    # Only the training rows are parsed, once per epoch.
+    assert "training parsed 2840 lines (20 x 142)" in stdout
+    losses = [float(value) for value in re.findall(r"^epoch +\d+  loss (\d+\.\d+)", stdout, re.M)]
+    assert len(losses) == 3, stdout  # epochs 1, 10 and 20
+    assert losses[-1] < 0.5 * losses[0], losses
+    found = re.search(r"validation accuracy (\d\.\d+)", stdout)
+    assert found is not None, stdout
+    # 31 of 36 after the 20 smoke epochs; the largest class alone is 17 of 36.
+    assert float(found[1]) >= 0.8, stdout
