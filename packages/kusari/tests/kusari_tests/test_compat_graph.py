@@ -186,3 +186,21 @@ def test_walker_alias_sampler_in_chainer_style(chainer: types.ModuleType) -> Non
     assert set(samples[:, 1:].ravel().tolist()) <= {0, 2}  # id 1 has probability 0
     # Every score is 0: each of the 4 * 6 terms costs log(2).
     assert float(loss.array) == pytest.approx(24 * numpy.log(2), rel=1e-6)
+
+
+def test_sparse_matmul_in_chainer_style(chainer: types.ModuleType) -> None:
+    from chainer import functions as F
+    from chainer import utils
+    from chainer.utils import sparse
+
+    assert utils.CooMatrix is sparse.CooMatrix is kusari.functions.CooMatrix
+    assert utils.to_coo is sparse.to_coo is kusari.functions.to_coo
+    a = utils.to_coo(numpy.array([[0.0, 2.0], [1.0, 0.0]], numpy.float32), requires_grad=True)
+    b = chainer.Variable(numpy.array([[1.0, 2.0], [3.0, 4.0]], numpy.float32))
+    y = F.sparse_matmul(a, b)
+    assert y.array.tolist() == [[6.0, 8.0], [1.0, 2.0]]
+    F.sum(y).backward()
+    grad = a.data.grad
+    assert grad is not None
+    assert grad.tolist() == [7.0, 3.0]  # row sums of b at the entries' columns
+    assert b.grad.tolist() == [[1.0, 1.0], [2.0, 2.0]]

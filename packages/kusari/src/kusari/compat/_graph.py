@@ -100,6 +100,8 @@ def register(tree: ModuleTree) -> None:
     tree.export("chainer.utils", force_array=graph.force_array)
     tree.export("chainer.utils", WalkerAlias=functions.WalkerAlias)
     tree.export("chainer.utils.walker_alias", WalkerAlias=functions.WalkerAlias)
+    tree.export("chainer.utils", CooMatrix=functions.CooMatrix, to_coo=functions.to_coo)
+    tree.export("chainer.utils.sparse", CooMatrix=functions.CooMatrix, to_coo=functions.to_coo)
     tree.alias("chainer.utils.type_check", graph.type_check)
     # Chainer 7's private name of argname, which functions copied from Chainer's own call.
     # The alias above is kusari's real module, so this sets the name there (once; kusari

@@ -89,6 +89,7 @@ from .scale import scale as scale
 from .sign import sign as sign
 from .sin import sin as sin
 from .sinh import sinh as sinh
+from .sparse_matmul import sparse_matmul as sparse_matmul
 from .sqrt import sqrt as sqrt
 from .square import square as square
 from .squared_difference import squared_difference as squared_difference
@@ -167,6 +168,7 @@ __all__ = [
     "sign",
     "sin",
     "sinh",
+    "sparse_matmul",
     "sqrt",
     "square",
     "squared_difference",
