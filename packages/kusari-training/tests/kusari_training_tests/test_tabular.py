@@ -430,6 +430,22 @@ def test_concat_empty_selection_and_unary() -> None:
     assert both.slice[5:].fetch() == []
 
 
+def test_concat_gathers_alike_arrays_into_one_array() -> None:
+    ints = tabular.from_data(("v", numpy.arange(3)))
+    floats = tabular.from_data(("v", numpy.array([0.5, 1.5])))
+    same = ints.concat(ints)
+    gathered = same.slice[[4, 0, 3]].fetch()
+    assert isinstance(gathered, numpy.ndarray)
+    assert gathered.dtype == numpy.arange(3).dtype
+    assert gathered.tolist() == [1, 0, 0]
+    # different dtypes are not cast: the column is a list of the original values
+    mixed = ints.concat(floats)
+    assert mixed.fetch() == [0, 1, 2, 0.5, 1.5]
+    assert isinstance(mixed.fetch(), list)
+    assert mixed.slice[[4, 1]].fetch() == [1.5, 1]
+    assert isinstance(mixed.slice[[4, 1]].fetch()[1], numpy.integer)
+
+
 def test_concat_errors() -> None:
     table = _table()
     with pytest.raises(

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy
 
-from ._indexing import Column, is_array, positions
+from ._indexing import Column, positions
 from ._tabular_dataset import Mode, TabularDataset
 
 __all__ = ["Concat", "check_datasets", "merge_columns"]
@@ -24,21 +24,43 @@ def check_datasets(datasets: Sequence[object], what: str) -> None:
             )
 
 
+def _same_arrays(pieces: Sequence[Column]) -> bool:
+    # One array only when no value would be cast: same dtype and same row shape.
+    first = pieces[0]
+    if not isinstance(first, numpy.ndarray) or first.ndim == 0:
+        return False
+    return all(
+        isinstance(p, numpy.ndarray)
+        and p.ndim == first.ndim
+        and p.dtype == first.dtype
+        and p.shape[1:] == first.shape[1:]
+        for p in pieces
+    )
+
+
 def merge_columns(pieces: Sequence[Column]) -> Column:
-    """Concatenate pieces of one column: an array if all are NumPy arrays, else a list."""
+    """Concatenate pieces of one column: one array if they are alike NumPy arrays, else a list."""
     if len(pieces) == 1:
         return pieces[0]
-    if all(isinstance(p, numpy.ndarray) and p.ndim >= 1 for p in pieces):
+    if _same_arrays(pieces):
         arrays: list[Any] = list(pieces)
-        if len({a.shape[1:] for a in arrays}) == 1:
-            return numpy.concatenate(arrays)
+        return numpy.concatenate(arrays)
     return list(itertools.chain.from_iterable(pieces))
 
 
-def _reorder(merged: Column, order: list[int]) -> Column:
-    if is_array(merged):
-        return merged[order]  # type: ignore[call-overload]
-    return [merged[i] for i in order]
+def _scatter(pieces: Sequence[Column], slots: Sequence[list[int]], total: int) -> Column:
+    """Put ``pieces[k][j]`` at position ``slots[k][j]`` of one column of ``total`` rows."""
+    if _same_arrays(pieces):
+        first: Any = pieces[0]
+        out = numpy.empty((total, *first.shape[1:]), dtype=first.dtype)
+        for piece, where in zip(pieces, slots, strict=True):
+            out[where] = piece
+        return out
+    values: list[Any] = [None] * total
+    for piece, where in zip(pieces, slots, strict=True):
+        for position, value in zip(where, piece, strict=True):
+            values[position] = value
+    return values
 
 
 class Concat(TabularDataset[Any]):
@@ -115,25 +137,21 @@ class Concat(TabularDataset[Any]):
 
     def _gather(self, rows: list[int], key_indices: tuple[int, ...] | None) -> tuple[Column, ...]:
         local: list[list[int]] = [[] for _ in self._datasets]
-        where: list[tuple[int, int]] = []
-        for row in rows:
-            if not 0 <= row < len(self):
-                raise IndexError(
-                    f"index {row} is out of range for a dataset of {len(self)} examples"
-                )
+        slots: list[list[int]] = [[] for _ in self._datasets]
+        length = len(self)
+        for position, row in enumerate(rows):
+            if not 0 <= row < length:
+                raise IndexError(f"index {row} is out of range for a dataset of {length} examples")
             k = bisect.bisect_right(self._offsets, row) - 1
-            where.append((k, len(local[k])))
             local[k].append(row - self._offsets[k])
+            slots[k].append(position)
         used = [k for k, rows_k in enumerate(local) if rows_k]
-        if len(used) == 1:
-            return self._datasets[used[0]].get_examples(local[used[0]], key_indices)
         if not used:
             return self._datasets[0].get_examples([], key_indices)
-        start = {}
-        total = 0
-        for k in used:
-            start[k] = total
-            total += len(local[k])
-        order = [start[k] + j for k, j in where]
+        if len(used) == 1:
+            return self._datasets[used[0]].get_examples(local[used[0]], key_indices)
         parts = [self._datasets[k].get_examples(local[k], key_indices) for k in used]
-        return tuple(_reorder(merge_columns(pieces), order) for pieces in zip(*parts, strict=True))
+        used_slots = [slots[k] for k in used]
+        return tuple(
+            _scatter(pieces, used_slots, len(rows)) for pieces in zip(*parts, strict=True)
+        )
