@@ -1,8 +1,9 @@
 """Tabular datasets: named columns, lazy views, column-major access (``chainer.dataset.tabular``).
 
-* :class:`TabularDataset`: the abstract base (also in :mod:`kusari.datasets`), with its
-  views (``slice``, ``astuple``, ``asdict``), ``fetch``/``convert``, ``concat``,
-  ``join``, ``transform`` and ``transform_batch``.
+* :class:`~kusari.datasets.TabularDataset` (documented with :mod:`kusari.datasets`, and
+  importable from here too): the abstract base, with its views (``slice``, ``astuple``,
+  ``asdict``), ``fetch``/``convert``, ``concat``, ``join``, ``transform`` and
+  ``transform_batch``.
 * :func:`from_data`: a tabular dataset from lists, arrays and callables.
 * :class:`DelegateDataset`: a base class for datasets that wrap another.
 * :data:`Column`, :data:`Mode`, :data:`Rows`: the types of fetched columns, of modes and
@@ -36,6 +37,5 @@ __all__ = [
     "Mode",
     "Rows",
     "SliceHelper",
-    "TabularDataset",
     "from_data",
 ]
