@@ -110,7 +110,26 @@ def register(tree: ModuleTree) -> None:
     for chainer_name, kusari_name in (
         ("chainer.gradient_check", "kusari.graph.gradient_check"),
         ("chainer.computational_graph", "kusari.graph.computational_graph"),
-        ("chainer.testing", "kusari.testing"),
     ):
         if importlib.util.find_spec(kusari_name) is not None:
             tree.alias(chainer_name, importlib.import_module(kusari_name))
+    _register_testing(tree)
+
+
+def _register_testing(tree: ModuleTree) -> None:
+    # chainer.testing is a module of its own (not an alias of kusari.testing), because the
+    # kusari-links provider adds LinkTestCase, save_and_load, ... to it, which must not
+    # appear on kusari.testing.  ``attr`` imports pytest, so it is resolved on first use.
+    testing = importlib.import_module("kusari.testing")
+    tree.export(
+        "chainer.testing",
+        **{name: getattr(testing, name) for name in testing.__all__ if name != "attr"},
+    )
+    tree.alias("chainer.testing.condition", testing.condition)
+
+    def __getattr__(name: str) -> object:
+        if name == "attr":
+            return importlib.import_module("kusari.testing.attr")
+        raise AttributeError(f"module 'chainer.testing' has no attribute {name!r}")
+
+    tree.export("chainer.testing", __getattr__=__getattr__)

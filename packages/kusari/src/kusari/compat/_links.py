@@ -129,3 +129,10 @@ def _register_links(tree: ModuleTree) -> None:
         save_hdf5=serializers.save_hdf5,
         load_hdf5=serializers.load_hdf5,
     )
+    # LinkTestCase, LinkInitializersTestCase, save_and_load... (chainer.testing is synthetic).
+    link_testing = importlib.import_module("kusari.links.testing")
+    _export_synthetic(
+        tree,
+        "chainer.testing",
+        **{name: getattr(link_testing, name) for name in link_testing.__all__},
+    )
