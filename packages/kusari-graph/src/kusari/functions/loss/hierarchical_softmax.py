@@ -27,7 +27,7 @@ from ._checks import array_of
 
 __all__ = ["BinaryTree", "BinaryTreePaths", "binary_hierarchical_softmax"]
 
-BinaryTree: TypeAlias = "int | tuple[BinaryTree, BinaryTree]"
+BinaryTree: TypeAlias = int | tuple["BinaryTree", "BinaryTree"]
 """A binary tree of word ids: a leaf is an ``int``, an inner node a pair ``(left, right)``."""
 
 
