@@ -131,7 +131,8 @@ def prepare_image(
         raise TypeError(
             f"an image must be a numpy.ndarray or a PIL.Image.Image, got {type(image).__name__}"
         )
-    bgr = array[:, :, ::-1] - numpy.asarray(mean, dtype=numpy.float64)
+    # The mean is subtracted in float32, as Chainer does.
+    bgr = array[:, :, ::-1] - numpy.asarray(mean, dtype=numpy.float32)
     return numpy.ascontiguousarray(bgr.transpose(2, 0, 1), dtype=numpy.float32)
 
 
