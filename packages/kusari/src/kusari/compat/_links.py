@@ -84,6 +84,10 @@ def _register_links(tree: ModuleTree) -> None:
     # In chainer.links, ``Parameter`` is the Link holding one parameter.
     tree.export("chainer.links", Parameter=links.ParameterLink)
     tree.export("chainer.links", **_standard_links(links))
+    # chainer.links.model.vision.{vgg,resnet,googlenet}: the pretrained models and prepare().
+    tree.alias("chainer.links.model.vision", links.model.vision)
+    for name in ("vgg", "resnet", "googlenet"):
+        tree.alias(f"chainer.links.model.vision.{name}", getattr(links.model.vision, name))
     tree.export(
         "chainer.initializer",
         Initializer=initializers.Initializer,

@@ -23,6 +23,9 @@ Example:
 from . import googlenet as googlenet
 from . import resnet as resnet
 from . import vgg as vgg
+from ._base import LayerFunction as LayerFunction
+from ._base import PretrainedLayers as PretrainedLayers
+from ._base import PretrainedModel as PretrainedModel
 from ._base import models_directory as models_directory
 from ._image import ImageLike as ImageLike
 from ._image import PilImageLike as PilImageLike
@@ -44,7 +47,10 @@ __all__ = [
     "BuildingBlock",
     "GoogLeNet",
     "ImageLike",
+    "LayerFunction",
     "PilImageLike",
+    "PretrainedLayers",
+    "PretrainedModel",
     "ResNet101Layers",
     "ResNet152Layers",
     "ResNet50Layers",

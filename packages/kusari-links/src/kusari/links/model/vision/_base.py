@@ -1,6 +1,6 @@
 """The machinery the pretrained vision models share: layer-by-layer forward, extract, predict.
 
-A model lists its layers in :attr:`_FeatureExtractor.functions`: an ordered mapping from a
+A model lists its layers in :attr:`PretrainedLayers.functions`: an ordered mapping from a
 layer's name to the callables that compute its output from the previous layer's.  ``forward``
 runs them in order and stops as soon as every requested layer has been computed.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import numpy
 import numpy.typing as npt
@@ -23,13 +23,19 @@ from ..._chain import Chain
 from ._image import ImageLike, stack_images
 from ._image import oversample as oversample_images
 
-__all__ = ["LayerFunction", "PretrainedModel", "load_pretrained", "models_directory"]
+__all__ = [
+    "LayerFunction",
+    "PretrainedLayers",
+    "PretrainedModel",
+    "load_pretrained",
+    "models_directory",
+]
 
-LayerFunction = Callable[[Variable], Variable]
+LayerFunction: TypeAlias = Callable[[Variable], Variable]
 """One step of a layer: a link or a function taking and returning a Variable."""
 
-PretrainedModel = str | os.PathLike[str] | None
-"""``pretrained_model``: ``None``, ``'auto'`` or the path of an ``.npz`` file."""
+PretrainedModel: TypeAlias = str | os.PathLike[str] | None
+"""``pretrained_model`` of the models: ``None``, ``'auto'`` or the path of an ``.npz`` file."""
 
 MODELS_DIRECTORY = "pfnet/chainer/models/"
 
@@ -118,8 +124,22 @@ def _reject_legacy_arguments(kwargs: dict[str, object], legacy: tuple[str, ...])
         raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, kwargs))}")
 
 
-class _FeatureExtractor(Chain):
-    """Base of the pretrained vision models; subclasses define ``functions`` and ``_prepare``."""
+class PretrainedLayers(Chain):
+    """Base of the pretrained vision models: layer-by-layer ``forward``, ``extract``, ``predict``.
+
+    A subclass creates its children and lists its layers in :attr:`functions`;
+    :meth:`forward` runs them in order and returns the requested ones,
+    :meth:`extract` prepares images first (with the subclass's ``prepare``), and
+    :meth:`predict` classifies images.  Chainer's ``VGGLayers``, ``ResNetLayers`` and
+    ``GoogLeNet`` each define these methods; kusari shares them here.
+
+    Example:
+        >>> from kusari.links import GoogLeNet
+        >>> from kusari.links.model.vision import PretrainedLayers
+        >>> model = GoogLeNet(pretrained_model=None)
+        >>> isinstance(model, PretrainedLayers), model.available_layers[:3]
+        (True, ['conv1', 'pool1', 'conv2_reduce'])
+    """
 
     _default_extract_layer: ClassVar[str]
     _branches: ClassVar[dict[str, str]] = {}

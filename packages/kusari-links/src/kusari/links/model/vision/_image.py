@@ -36,7 +36,7 @@ class PilImageLike(Protocol):
         ...
 
 
-ImageLike: TypeAlias = "npt.NDArray[Any] | PilImageLike"
+ImageLike: TypeAlias = npt.NDArray[Any] | PilImageLike
 """An image: a Pillow image or an array ``(H, W)``, ``(H, W, C)`` or ``(C, H, W)`` in RGB."""
 
 

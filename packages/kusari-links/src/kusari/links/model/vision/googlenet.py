@@ -21,7 +21,7 @@ from kusari.initializers import LeCunUniform, Zero
 from ...connection.convolution_2d import Convolution2D
 from ...connection.inception import Inception
 from ...connection.linear import Linear
-from ._base import LayerFunction, PretrainedModel, _FeatureExtractor, check_pretrained_model
+from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
 from ._base import load_pretrained as _load_pretrained
 from ._image import ImageLike, prepare_image
 
@@ -75,7 +75,7 @@ def prepare(
     return prepare_image(image, size, _MEAN_BGR)
 
 
-class GoogLeNet(_FeatureExtractor):
+class GoogLeNet(PretrainedLayers):
     """GoogLeNet as Chainer's ``GoogLeNet`` (BVLC's Caffe model), with its two side heads.
 
     Children: ``conv1``, ``conv2_reduce``, ``conv2``, the :class:`~kusari.links.Inception`

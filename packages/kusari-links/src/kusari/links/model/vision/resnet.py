@@ -16,7 +16,7 @@ from ..._parameter import ParameterInitializer
 from ...connection.convolution_2d import Convolution2D
 from ...connection.linear import Linear
 from ...normalization.batch_normalization import BatchNormalization
-from ._base import LayerFunction, PretrainedModel, _FeatureExtractor, check_pretrained_model
+from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
 from ._base import load_pretrained as _load_pretrained
 from ._image import ImageLike, prepare_image
 
@@ -284,7 +284,7 @@ class BuildingBlock(Chain):
             """Run :meth:`forward` through the link hooks (typed like it)."""
 
 
-class ResNetLayers(_FeatureExtractor):
+class ResNetLayers(PretrainedLayers):
     """ResNet-50, -101 or -152 as Chainer's ``ResNetLayers`` (the MSRA Caffe models).
 
     Children: ``conv1`` (7x7, stride 2, with a bias), ``bn1``, the stages ``res2`` ...

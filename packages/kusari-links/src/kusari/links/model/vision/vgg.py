@@ -13,7 +13,7 @@ from kusari.initializers import Normal, Zero
 
 from ...connection.convolution_2d import Convolution2D
 from ...connection.linear import Linear
-from ._base import LayerFunction, PretrainedModel, _FeatureExtractor, check_pretrained_model
+from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
 from ._base import load_pretrained as _load_pretrained
 from ._image import ImageLike, prepare_image
 
@@ -57,7 +57,7 @@ def prepare(
     return prepare_image(image, size, _MEAN_BGR)
 
 
-class VGGLayers(_FeatureExtractor):
+class VGGLayers(PretrainedLayers):
     """VGG-16 or VGG-19 as Chainer's ``VGGLayers``: 3x3 convolutions, then three FC layers.
 
     The children are ``conv1_1`` ... ``conv5_3`` (``conv5_4`` for 19 layers), ``fc6``,
