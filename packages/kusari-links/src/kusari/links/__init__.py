@@ -59,6 +59,7 @@ from .connection import Deconvolution1D as Deconvolution1D
 from .connection import Deconvolution2D as Deconvolution2D
 from .connection import Deconvolution3D as Deconvolution3D
 from .connection import DeconvolutionND as DeconvolutionND
+from .connection import DeformableConvolution2D as DeformableConvolution2D
 from .connection import DepthwiseConvolution2D as DepthwiseConvolution2D
 from .connection import DilatedConvolution2D as DilatedConvolution2D
 from .connection import EmbedID as EmbedID
@@ -172,6 +173,7 @@ __all__ = [
     "BlackOut",
     "CRF1d",
     "NegativeSampling",
+    "DeformableConvolution2D",
     "LocalConvolution2D",
     "ChildSumTreeLSTM",
     "NaryTreeLSTM",

@@ -12,6 +12,10 @@ from .deconvolution import Deconvolution1D as Deconvolution1D
 from .deconvolution import Deconvolution2D as Deconvolution2D
 from .deconvolution import Deconvolution3D as Deconvolution3D
 from .deconvolution import DeconvolutionND as DeconvolutionND
+from .deformable_convolution_2d import DeformableConvolution2D as DeformableConvolution2D
+from .deformable_convolution_2d import (
+    DeformableConvolution2DSampler as DeformableConvolution2DSampler,
+)
 from .depthwise_convolution_2d import DepthwiseConvolution2D as DepthwiseConvolution2D
 from .embed_id import EmbedID as EmbedID
 from .highway import Highway as Highway
@@ -41,6 +45,8 @@ __all__ = [
     "Highway",
     "Inception",
     "Linear",
+    "DeformableConvolution2D",
+    "DeformableConvolution2DSampler",
     "LocalConvolution2D",
     "MLPConvolution2D",
     "Scale",
