@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from kusari.devices import Array, DeviceResidentsVisitor
-from kusari.functions import concat, lstm, split_axis
-from kusari.functions import lstm_gates
+from kusari.functions import concat, lstm, lstm_gates, split_axis
 from kusari.graph import Variable, VariableOrArray, as_variable
 from kusari.initializers import Constant, Initializer, InitializerLike, Zero, get_initializer
 
