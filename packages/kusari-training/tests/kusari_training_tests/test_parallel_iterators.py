@@ -174,20 +174,10 @@ def test_multithread_argument_errors() -> None:
         MultithreadIterator([1, 2], -2)
 
 
-def test_multiprocess_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kusari.iterators import _multiprocess
-
-    monkeypatch.setattr(_multiprocess, "_warned_shared_mem", False)
-    with pytest.warns(
-        MultiprocessIterator.SharedMemoryWarning,
-        match=r"MultiprocessIterator ignores shared_mem: kusari passes every example through "
-        r"the worker pool's pipes .*\(this warning is shown once\)",
-    ):
-        it = MultiprocessIterator([1, 2], 1, shared_mem=1 << 20)
-    # Once per process: filterwarnings=error would fail this one if it warned.
-    MultiprocessIterator([1, 2], 1, shared_mem=1 << 10).finalize()
+def test_multiprocess_defaults() -> None:
+    it = MultiprocessIterator([1, 2], 1)
     assert it.n_processes >= 1
     assert it.n_prefetch == 1
-    assert it.shared_mem == 1 << 20
+    assert it.shared_mem is None
     assert it.dataset_timeout == 30.0
     it.finalize()

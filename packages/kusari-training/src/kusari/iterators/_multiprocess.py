@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from kusari.datasets import Dataset
 
+from . import _shared_memory
 from ._order_sampler import OrderSampler
 from ._prefetch import PrefetchIterator, _Wait
 
@@ -20,32 +21,38 @@ __all__ = ["MultiprocessIterator"]
 
 _T = TypeVar("_T")
 
-# The dataset of a worker process, set once by the pool's initializer.
+# The dataset and the shared buffers of a worker process, set once by the pool's initializer.
 _worker_dataset: Any = None
+_worker_buffers: list[memoryview] = []
 
 
-def _initialize_worker(dataset: Any) -> None:
-    global _worker_dataset
+def _initialize_worker(dataset: Any, buffers: list[Any]) -> None:
+    global _worker_dataset, _worker_buffers
     _worker_dataset = dataset
+    _worker_buffers = [memoryview(buffer).cast("B") for buffer in buffers]
 
 
 def _get_example(index: int) -> Any:
     return _worker_dataset[index]
 
 
-_warned_shared_mem = False
+class _Pickled:
+    """An example that did not fit in its shared-memory region, and the bytes it needs."""
+
+    __slots__ = ("example", "needed")
+
+    def __init__(self, example: Any, needed: int) -> None:
+        self.example = example
+        self.needed = needed
 
 
-def _warn_shared_mem_once() -> None:
-    global _warned_shared_mem
-    _warned_shared_mem = True
-    warnings.warn(
-        "MultiprocessIterator ignores shared_mem: kusari passes every example through the "
-        "worker pool's pipes (pickled); shared memory buffers are not implemented (this "
-        "warning is shown once)",
-        MultiprocessIterator.SharedMemoryWarning,
-        stacklevel=3,
-    )
+def _get_example_shared(task: tuple[int, int, int, int]) -> Any:
+    index, slot, start, capacity = task
+    example = _worker_dataset[index]
+    packed = _shared_memory.pack(example, _worker_buffers[slot], start, capacity)
+    if packed is None:
+        return _Pickled(example, _shared_memory.packed_size(example))
+    return packed
 
 
 def _shut_down_pool(pool: multiprocessing.pool.Pool) -> None:
@@ -76,11 +83,14 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             ``order_sampler`` is given).
         n_processes: The number of worker processes; ``None`` uses ``os.cpu_count()``.
         n_prefetch: The number of batches read ahead.
-        shared_mem: Accepted for compatibility with Chainer, which copied examples of up
-            to this many bytes through shared memory.  kusari passes every example
-            through the pool's pipes (pickled), so it has no effect; it must be ``None``
-            or a positive int, and a value other than ``None`` warns once per process
-            (:class:`MultiprocessIterator.SharedMemoryWarning`).
+        shared_mem: Bytes of shared memory per example, or ``None`` to send examples
+            through the pool's pipes (pickled).  With a size, the arrays of each example
+            (an array, or tuples, lists and dicts of arrays and other values) are written
+            by the worker into shared memory and copied out here, which saves pickling
+            and the pipe for large examples.  ``n_prefetch`` buffers of ``batch_size *
+            shared_mem`` bytes are allocated.  An example that does not fit travels
+            pickled, with a :class:`MultiprocessIterator.SharedMemoryWarning` (once per
+            iterator) saying how much it needs.
         order_sampler: A custom :class:`OrderSampler`; requires ``shuffle=None``.
         dataset_timeout: Seconds to wait for a batch before warning with
             :class:`MultiprocessIterator.TimeoutWarning` (then it keeps waiting);
@@ -102,7 +112,7 @@ class MultiprocessIterator(PrefetchIterator[_T]):
         """Warns that a batch took longer than ``dataset_timeout`` seconds to read."""
 
     class SharedMemoryWarning(UserWarning):
-        """Warns that ``shared_mem`` is ignored: examples always go through pipes."""
+        """Warns that an example did not fit in ``shared_mem`` bytes and went pickled."""
 
     def __init__(
         self,
@@ -125,8 +135,6 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             isinstance(shared_mem, bool) or operator.index(shared_mem) < 1
         ):
             raise ValueError(f"shared_mem must be None or a positive integer, got {shared_mem!r}")
-        if shared_mem is not None and not _warned_shared_mem:
-            _warn_shared_mem_once()
         if dataset_timeout is not None and not dataset_timeout > 0:
             raise ValueError(f"dataset_timeout must be positive or None, got {dataset_timeout!r}")
         if maxtasksperchild is not None and (
@@ -141,21 +149,33 @@ class MultiprocessIterator(PrefetchIterator[_T]):
         self.maxtasksperchild = maxtasksperchild
         self._pool: multiprocessing.pool.Pool | None = None
         self._finalizer: weakref.finalize[..., Any] | None = None
+        # Shared memory: one buffer per batch in flight, used in turn; the task last
+        # started on each (a dropped batch may still be writing into its buffer).
+        self._buffers: list[memoryview] = []
+        self._buffer_tasks: list[multiprocessing.pool.AsyncResult[Any] | None] = []
+        self._next_buffer = 0
+        self._warned_too_small = False
         super().__init__(dataset, batch_size, repeat, shuffle, order_sampler, n_prefetch)
 
     def _start(self, indices: list[int]) -> _Wait[_T]:
         pool = self._pool
         if pool is None:
-            pool = multiprocessing.get_context().Pool(
-                self.n_processes,
-                initializer=_initialize_worker,
-                initargs=(self.dataset,),
-                maxtasksperchild=self.maxtasksperchild,
-            )
-            self._pool = pool
-            self._finalizer = weakref.finalize(self, _shut_down_pool, pool)
+            pool = self._start_pool()
         chunksize = max(1, math.ceil(len(indices) / self.n_processes))
-        result = pool.map_async(_get_example, indices, chunksize)
+        buffer: memoryview | None = None
+        if self.shared_mem is None:
+            result = pool.map_async(_get_example, indices, chunksize)
+        else:
+            slot = self._next_buffer
+            self._next_buffer = (slot + 1) % len(self._buffers)
+            previous = self._buffer_tasks[slot]
+            if previous is not None:
+                previous.wait()  # a dropped batch may still be writing into this buffer
+            size = self.shared_mem
+            tasks = [(index, slot, k * size, size) for k, index in enumerate(indices)]
+            result = pool.map_async(_get_example_shared, tasks, chunksize)
+            self._buffer_tasks[slot] = result
+            buffer = self._buffers[slot]
         timeout = self.dataset_timeout
 
         def wait() -> list[_T]:
@@ -168,13 +188,54 @@ class MultiprocessIterator(PrefetchIterator[_T]):
                         MultiprocessIterator.TimeoutWarning,
                         stacklevel=3,
                     )
-            batch: list[_T] = result.get()
+            batch: list[Any] = result.get()
+            if buffer is not None:
+                batch = [self._unpack(item, buffer) for item in batch]
             return batch
 
         return wait
+
+    def _start_pool(self) -> multiprocessing.pool.Pool:
+        context = multiprocessing.get_context()
+        buffers: list[Any] = []
+        if self.shared_mem is not None:
+            size = self.batch_size * self.shared_mem
+            buffers = [context.RawArray("B", size) for _ in range(self.n_prefetch)]
+        pool = context.Pool(
+            self.n_processes,
+            initializer=_initialize_worker,
+            initargs=(self.dataset, buffers),
+            maxtasksperchild=self.maxtasksperchild,
+        )
+        self._pool = pool
+        self._finalizer = weakref.finalize(self, _shut_down_pool, pool)
+        self._buffers = [memoryview(buffer).cast("B") for buffer in buffers]
+        self._buffer_tasks = [None] * len(buffers)
+        self._next_buffer = 0
+        return pool
+
+    def _unpack(self, item: Any, buffer: memoryview) -> Any:
+        if isinstance(item, _shared_memory.Packed):
+            return _shared_memory.unpack(item, buffer)
+        if isinstance(item, _Pickled):
+            if not self._warned_too_small:
+                self._warned_too_small = True
+                warnings.warn(
+                    f"an example needs {item.needed} bytes of shared memory, more than "
+                    f"shared_mem={self.shared_mem}; it was sent pickled instead (give "
+                    f"shared_mem={item.needed} or more; this warning is shown once per "
+                    "iterator)",
+                    MultiprocessIterator.SharedMemoryWarning,
+                    stacklevel=4,
+                )
+            return item.example
+        return item
 
     def _shut_down(self) -> None:
         finalizer, self._finalizer = self._finalizer, None
         self._pool = None
         if finalizer is not None:
             finalizer()
+        # The workers are gone: no task writes into the buffers any more.
+        self._buffers = []
+        self._buffer_tasks = []
