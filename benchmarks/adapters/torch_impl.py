@@ -39,7 +39,9 @@ class _LSTM:
         self.state = None
 
     def parameters(self) -> Iterable[Any]:
-        return self.cell.parameters()
+        # Annotated locals: the types session has no torch, so its calls are Any there.
+        params: Iterable[Any] = self.cell.parameters()
+        return params
 
 
 class _Optimizer:
@@ -96,14 +98,16 @@ class TorchAdapter:
             torch.cuda.synchronize()
 
     def linear(self, n_in: int, n_out: int) -> Layer[Any]:
-        return torch.nn.Linear(n_in, n_out).to(self._device)
+        layer: Layer[Any] = torch.nn.Linear(n_in, n_out).to(self._device)
+        return layer
 
     def conv2d(self, c_in: int, c_out: int, ksize: int, pad: int) -> Layer[Any]:
-        conv = torch.nn.Conv2d(c_in, c_out, ksize, padding=pad)
-        return conv.to(self._device)
+        conv: Layer[Any] = torch.nn.Conv2d(c_in, c_out, ksize, padding=pad).to(self._device)
+        return conv
 
     def embed(self, vocab: int, dim: int) -> Layer[Any]:
-        return torch.nn.Embedding(vocab, dim).to(self._device)
+        layer: Layer[Any] = torch.nn.Embedding(vocab, dim).to(self._device)
+        return layer
 
     def lstm(self, n_in: int, n_out: int) -> _LSTM:
         return _LSTM(n_in, n_out, self._device)
