@@ -76,7 +76,7 @@ EXAMPLE_EXTRAS = "[progress,plot,datasets]"
 # paths run in the matrix (the integration tests check that every package also imports
 # without them).
 TEST_EXTRAS: dict[str, str] = {
-    "kusari-links": "safetensors,hdf5",
+    "kusari-links": "safetensors,hdf5,image",
     "kusari-training": "progress,plot,datasets,image",
 }
 
