@@ -6,7 +6,9 @@ Chainer's ``chainer.links.model.vision``: :class:`VGG16Layers`, :class:`VGG19Lay
 Chainer converts from the Caffe models (or saves from these links) load into them.  Each
 model's module (:mod:`~kusari.links.model.vision.vgg`,
 :mod:`~kusari.links.model.vision.resnet`, :mod:`~kusari.links.model.vision.googlenet`) has
-the ``prepare`` function that turns an image into its input.
+the ``prepare`` function that turns an image into its input.  :func:`read_caffemodel`
+reads Caffe's ``.caffemodel`` files without Caffe or protobuf, and each model's
+``convert_caffemodel_to_npz`` turns the published Caffe model into its ``.npz``.
 
 Example:
     >>> import numpy as np
@@ -27,6 +29,8 @@ from ._base import LayerFunction as LayerFunction
 from ._base import PretrainedLayers as PretrainedLayers
 from ._base import PretrainedModel as PretrainedModel
 from ._base import models_directory as models_directory
+from ._caffe import CaffeFormatError as CaffeFormatError
+from ._caffe import read_caffemodel as read_caffemodel
 from ._image import ImageLike as ImageLike
 from ._image import PilImageLike as PilImageLike
 from .googlenet import GoogLeNet as GoogLeNet
@@ -45,6 +49,7 @@ __all__ = [
     "BottleneckA",
     "BottleneckB",
     "BuildingBlock",
+    "CaffeFormatError",
     "GoogLeNet",
     "ImageLike",
     "LayerFunction",
@@ -60,6 +65,7 @@ __all__ = [
     "VGGLayers",
     "googlenet",
     "models_directory",
+    "read_caffemodel",
     "resnet",
     "vgg",
 ]

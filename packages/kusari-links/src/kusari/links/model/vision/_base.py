@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy
 import numpy.typing as npt
@@ -63,10 +63,25 @@ def models_directory() -> str:
     return path
 
 
+class _NoWeights:
+    """The ``pretrained_model`` of a model built to receive converted weights."""
+
+    __slots__ = ()
+
+
+NO_WEIGHTS: Any = _NoWeights()
+
+
 def check_pretrained_model(pretrained_model: object) -> bool:
-    """Whether parameters come from a file (``pretrained_model`` is valid either way)."""
+    """Whether the parameters come from elsewhere (then the initial values do not matter).
+
+    Raises:
+        TypeError: If ``pretrained_model`` is not ``None`` or a path.
+    """
     if pretrained_model is None:
         return False
+    if pretrained_model is NO_WEIGHTS:
+        return True
     if not isinstance(pretrained_model, (str, os.PathLike)):
         raise TypeError(
             "pretrained_model must be None, 'auto' or the path of an .npz file, got "
@@ -77,30 +92,51 @@ def check_pretrained_model(pretrained_model: object) -> bool:
 
 
 def load_pretrained(
-    model: Chain, pretrained_model: str | os.PathLike[str], filename: str, how_to_get: str
+    model: Chain,
+    pretrained_model: str | os.PathLike[str],
+    filename: str,
+    caffemodel: str,
+    where_to_get: str,
+    convert: Callable[[str, str], None],
 ) -> None:
-    """Load ``pretrained_model`` (a path, or ``'auto'``: ``filename`` in the models folder).
+    """Load ``pretrained_model``: a path, or ``'auto'`` (``filename`` in the models folder).
+
+    With ``'auto'``, a missing ``filename`` is first converted from ``caffemodel`` in the
+    same folder (what Chainer does) when that file is there.
 
     Raises:
-        FileNotFoundError: If ``'auto'`` finds no converted file; the message says where it
-            looked and how to get one (``how_to_get``).
+        FileNotFoundError: If ``'auto'`` finds neither file; the message says where it
+            looked and where to get the Caffe model (``where_to_get``).
     """
     from kusari.serializers import load_npz
 
+    if pretrained_model is NO_WEIGHTS:
+        return
     if isinstance(pretrained_model, str) and pretrained_model == "auto":
-        path = os.path.join(models_directory(), filename)
+        folder = models_directory()
+        path = os.path.join(folder, filename)
         if not os.path.isfile(path):
-            raise FileNotFoundError(
-                f"{type(model).__name__}(pretrained_model='auto') loads the converted weights "
-                f"from {path}, which does not exist. {how_to_get} Chainer 7 writes this very "
-                "file, so a cache made by Chainer is reused when CHAINER_DATASET_ROOT (or "
-                "KUSARI_DATASET_ROOT) points to its dataset root. You can also pass the path "
-                "of an .npz file saved by chainer.serializers.save_npz or "
-                "kusari.serializers.save_npz."
-            )
+            source = os.path.join(folder, caffemodel)
+            if not os.path.isfile(source):
+                raise FileNotFoundError(
+                    f"{type(model).__name__}(pretrained_model='auto') loads {path}, which does "
+                    f"not exist, after converting it from {source}, which does not exist "
+                    f"either. {where_to_get} A model cache made by Chainer 7 (the same files) "
+                    "is reused when CHAINER_DATASET_ROOT (or KUSARI_DATASET_ROOT) points to "
+                    "its dataset root. You can also pass the path of an .npz file saved by "
+                    "chainer.serializers.save_npz or kusari.serializers.save_npz."
+                )
+            convert(source, path)
     else:
         path = os.fspath(pretrained_model)
     load_npz(path, model)
+
+
+def save_converted(model: Chain, path_npz: str | os.PathLike[str]) -> None:
+    """Save converted weights as Chainer does (an uncompressed ``.npz``)."""
+    from kusari.serializers import save_npz
+
+    save_npz(path_npz, model, compression=False)
 
 
 def _layer_list(layers: Iterable[str], available: list[str]) -> list[str]:

@@ -20,7 +20,15 @@ __all__ = ["ImageLike", "PilImageLike", "oversample", "prepare_image", "stack_im
 
 
 class PilImageLike(Protocol):
-    """What the models use of a :class:`PIL.Image.Image` (so Pillow stays optional)."""
+    """What the models use of a :class:`PIL.Image.Image` (so Pillow stays optional).
+
+    Pillow's images match it, so ``prepare`` and ``extract`` accept them as they are.
+
+    Example:
+        >>> from kusari.links.model.vision import PilImageLike
+        >>> sorted(name for name in vars(PilImageLike) if name in ("convert", "resize", "size"))
+        ['convert', 'resize', 'size']
+    """
 
     @property
     def size(self) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 import numpy
@@ -21,8 +22,16 @@ from kusari.initializers import LeCunUniform, Zero
 from ...connection.convolution_2d import Convolution2D
 from ...connection.inception import Inception
 from ...connection.linear import Linear
-from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
+from ._base import (
+    NO_WEIGHTS,
+    LayerFunction,
+    PretrainedLayers,
+    PretrainedModel,
+    check_pretrained_model,
+    save_converted,
+)
 from ._base import load_pretrained as _load_pretrained
+from ._caffe import copy_blobs, read_caffemodel
 from ._image import ImageLike, prepare_image
 
 __all__ = ["GoogLeNet", "prepare"]
@@ -94,8 +103,10 @@ class GoogLeNet(PretrainedLayers):
             biases outside the Inception modules, which keep their own defaults, as in
             Chainer); the path of an ``.npz`` file to load; or ``'auto'``: load
             ``bvlc_googlenet.npz``, the file Chainer converts from the Caffe model, from the
-            models folder under the dataset root.  kusari does not read ``.caffemodel``
-            files: ``'auto'`` raises FileNotFoundError if the converted file is missing.
+            models folder under the dataset root.  When that file is missing, ``'auto'``
+            converts ``bvlc_googlenet.caffemodel`` from the same folder (see
+            :meth:`convert_caffemodel_to_npz`); kusari does not download it: without either
+            file, FileNotFoundError says where to get it.
 
     Raises:
         TypeError: If ``pretrained_model`` is not ``None`` or a path.
@@ -177,10 +188,45 @@ class GoogLeNet(PretrainedLayers):
                 self,
                 pretrained_model,
                 "bvlc_googlenet.npz",
-                "Chainer 7 downloads the Caffe model from "
-                "http://dl.caffe.berkeleyvision.org/bvlc_googlenet.caffemodel and converts it "
-                "there at chainer.links.GoogLeNet().",
+                "bvlc_googlenet.caffemodel",
+                "Download the Caffe model from "
+                "http://dl.caffe.berkeleyvision.org/bvlc_googlenet.caffemodel into that folder.",
+                GoogLeNet.convert_caffemodel_to_npz,
             )
+
+    @classmethod
+    def convert_caffemodel_to_npz(
+        cls, path_caffemodel: str | os.PathLike[str], path_npz: str | os.PathLike[str]
+    ) -> None:
+        """Convert BVLC's GoogLeNet Caffe model into the ``.npz`` that ``pretrained_model`` takes.
+
+        Reads the ``.caffemodel`` (no Caffe or protobuf needed), copies its weights into a
+        new model (``conv1/7x7_s2`` to ``conv1``, ``inception_3a/3x3_reduce`` to
+        ``inc3a.proj3``, ``loss3/classifier`` to ``loss3_fc``...) and saves it uncompressed,
+        as Chainer does.
+
+        Args:
+            path_caffemodel: ``bvlc_googlenet.caffemodel``.
+            path_npz: Where to write the ``.npz`` file.
+
+        Raises:
+            CaffeFormatError: If the file is not a ``.caffemodel`` or lacks a layer.
+
+        Example:
+            >>> import os, tempfile
+            >>> from kusari.links import GoogLeNet
+            >>> path = os.path.join(tempfile.mkdtemp(), "empty.caffemodel")
+            >>> open(path, "wb").close()
+            >>> try:
+            ...     GoogLeNet.convert_caffemodel_to_npz(path, path + ".npz")
+            ... except ValueError as error:
+            ...     print(error)
+            the caffemodel has no layer 'conv1/7x7_s2' (for conv1/W)
+        """
+        layers = read_caffemodel(path_caffemodel)
+        model = cls(NO_WEIGHTS)
+        copy_blobs(model, layers, _caffe_blobs())
+        save_converted(model, path_npz)
 
     @property
     def functions(self) -> dict[str, list[LayerFunction]]:
@@ -230,6 +276,41 @@ class GoogLeNet(PretrainedLayers):
     @staticmethod
     def _prepare(image: ImageLike, size: tuple[int, int] | None) -> npt.NDArray[numpy.float32]:
         return prepare(image, size)
+
+
+_CAFFE_NAMES = {
+    "conv1": "conv1/7x7_s2",
+    "conv2_reduce": "conv2/3x3_reduce",
+    "conv2": "conv2/3x3",
+    "loss3_fc": "loss3/classifier",
+    "loss1_conv": "loss1/conv",
+    "loss1_fc1": "loss1/fc",
+    "loss1_fc2": "loss1/classifier",
+    "loss2_conv": "loss2/conv",
+    "loss2_fc1": "loss2/fc",
+    "loss2_fc2": "loss2/classifier",
+}
+_CAFFE_INCEPTION_NAMES = {
+    "conv1": "1x1",
+    "proj3": "3x3_reduce",
+    "conv3": "3x3",
+    "proj5": "5x5_reduce",
+    "conv5": "5x5",
+    "projp": "pool_proj",
+}
+
+
+def _caffe_blobs() -> list[tuple[str, str, int]]:
+    """``(parameter path, Caffe layer, blob index)`` of every parameter of GoogLeNet."""
+    sources = dict(_CAFFE_NAMES)
+    for name, *_ in _INCEPTIONS:
+        for child, caffe in _CAFFE_INCEPTION_NAMES.items():
+            sources[f"{name}/{child}"] = f"inception_{name[3:]}/{caffe}"
+    return [
+        (f"{link}/{param}", caffe, index)
+        for link, caffe in sources.items()
+        for index, param in enumerate("Wb")
+    ]
 
 
 def _max_pooling_3x3(x: Variable) -> Variable:

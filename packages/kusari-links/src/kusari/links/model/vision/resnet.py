@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy
@@ -16,8 +17,16 @@ from ..._parameter import ParameterInitializer
 from ...connection.convolution_2d import Convolution2D
 from ...connection.linear import Linear
 from ...normalization.batch_normalization import BatchNormalization
-from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
+from ._base import (
+    NO_WEIGHTS,
+    LayerFunction,
+    PretrainedLayers,
+    PretrainedModel,
+    check_pretrained_model,
+    save_converted,
+)
 from ._base import load_pretrained as _load_pretrained
+from ._caffe import BatchNormSource, copy_blobs, read_caffemodel
 from ._image import ImageLike, prepare_image
 
 __all__ = [
@@ -297,9 +306,10 @@ class ResNetLayers(PretrainedLayers):
         pretrained_model: ``None``: random parameters (``HeNormal`` filters, as in the
             paper); the path of an ``.npz`` file to load; or ``'auto'``: load
             ``ResNet-{n_layers}-model.npz``, the file Chainer converts from the MSRA Caffe
-            model, from the models folder under the dataset root.  kusari does not read
-            ``.caffemodel`` files: ``'auto'`` raises FileNotFoundError if the converted file
-            is missing.
+            model, from the models folder under the dataset root.  When that file is
+            missing, ``'auto'`` converts ``ResNet-{n_layers}-model.caffemodel`` from the same
+            folder (see :meth:`convert_caffemodel_to_npz`), as Chainer does; without either
+            file, FileNotFoundError says where to get it.
         n_layers: 50, 101 or 152.
         downsample_fb: See :class:`BottleneckA`.
 
@@ -320,6 +330,7 @@ class ResNetLayers(PretrainedLayers):
     """
 
     _default_extract_layer: ClassVar[str] = "pool5"
+    _class_n_layers: ClassVar[int | None] = None
     conv1: Convolution2D
     bn1: BatchNormalization
     res2: BuildingBlock
@@ -337,6 +348,7 @@ class ResNetLayers(PretrainedLayers):
         super().__init__()
         # Loaded parameters overwrite the initial values: zeros are the cheapest to make.
         initialW = Zero() if from_file else HeNormal(scale=1.0)
+        self.n_layers = n_layers
         counts = _BLOCKS[n_layers]
         with self.init_scope():
             self.conv1 = Convolution2D(3, 64, 7, 2, 3, initialW=initialW)
@@ -352,10 +364,61 @@ class ResNetLayers(PretrainedLayers):
                 self,
                 pretrained_model,
                 f"ResNet-{n_layers}-model.npz",
-                f"Chainer 7 converts it from ResNet-{n_layers}-model.caffemodel (from "
-                "https://github.com/KaimingHe/deep-residual-networks) placed in the same "
-                f"folder, at chainer.links.ResNet{n_layers}Layers().",
+                f"ResNet-{n_layers}-model.caffemodel",
+                "Download the Caffe model from "
+                "https://github.com/KaimingHe/deep-residual-networks into that folder.",
+                lambda source, target: ResNetLayers.convert_caffemodel_to_npz(
+                    source, target, n_layers
+                ),
             )
+
+    @classmethod
+    def convert_caffemodel_to_npz(
+        cls,
+        path_caffemodel: str | os.PathLike[str],
+        path_npz: str | os.PathLike[str],
+        n_layers: int | None = None,
+    ) -> None:
+        """Convert an MSRA ResNet Caffe model into the ``.npz`` that ``pretrained_model`` takes.
+
+        Reads the ``.caffemodel`` (no Caffe or protobuf needed), copies its weights into a
+        new model and saves it uncompressed, as Chainer does: ``res3b1_branch2a`` goes to
+        ``res3.b1.conv1``, its ``bn3b1_branch2a`` (the running statistics, divided by the
+        stored factor) and ``scale3b1_branch2a`` (gamma and beta) to ``res3.b1.bn1``,
+        ``fc1000`` to ``fc6``...
+
+        Args:
+            path_caffemodel: ``ResNet-{50,101,152}-model.caffemodel``.
+            path_npz: Where to write the ``.npz`` file.
+            n_layers: 50, 101 or 152; by default the class's (50 for
+                :class:`ResNetLayers`).
+
+        Raises:
+            CaffeFormatError: If the file is not a ``.caffemodel`` or lacks a layer.
+            ValueError: If ``n_layers`` contradicts the class.
+
+        Example:
+            >>> import os, tempfile
+            >>> from kusari.links import ResNet50Layers
+            >>> path = os.path.join(tempfile.mkdtemp(), "empty.caffemodel")
+            >>> open(path, "wb").close()
+            >>> try:
+            ...     ResNet50Layers.convert_caffemodel_to_npz(path, path + ".npz")
+            ... except ValueError as error:
+            ...     print(error)
+            the caffemodel has no layer 'conv1' (for conv1/W)
+        """
+        own = cls._class_n_layers
+        if n_layers is not None and own is not None and n_layers != own:
+            raise ValueError(f"{cls.__name__} has {own} layers, got n_layers={n_layers}")
+        count = n_layers or own or 50
+        if count not in _BLOCKS:
+            raise ValueError(f"n_layers must be 50, 101 or 152, got {count!r}")
+        layers = read_caffemodel(path_caffemodel)
+        model = ResNetLayers(NO_WEIGHTS, count)
+        blobs, batch_norms = _caffe_sources(count, "conv1" in layers and len(layers["conv1"]) > 1)
+        copy_blobs(model, layers, blobs, batch_norms)
+        save_converted(model, path_npz)
 
     @property
     def functions(self) -> dict[str, list[LayerFunction]]:
@@ -392,6 +455,8 @@ class ResNet50Layers(ResNetLayers):
         ['conv1', 'pool1', 'res2', 'res3', 'res4', 'res5', 'pool5', 'fc6', 'prob']
     """
 
+    _class_n_layers: ClassVar[int | None] = 50
+
     def __init__(
         self, pretrained_model: PretrainedModel = "auto", downsample_fb: bool = False
     ) -> None:
@@ -412,6 +477,8 @@ class ResNet101Layers(ResNetLayers):
         >>> model.res4.b22.conv3.W.shape
         (1024, 256, 1, 1)
     """
+
+    _class_n_layers: ClassVar[int | None] = 101
 
     def __init__(
         self, pretrained_model: PretrainedModel = "auto", downsample_fb: bool = False
@@ -434,10 +501,36 @@ class ResNet152Layers(ResNetLayers):
         ((128, 512, 1, 1), (256, 1024, 1, 1))
     """
 
+    _class_n_layers: ClassVar[int | None] = 152
+
     def __init__(
         self, pretrained_model: PretrainedModel = "auto", downsample_fb: bool = False
     ) -> None:
         super().__init__(pretrained_model, 152, downsample_fb)
+
+
+def _caffe_sources(
+    n_layers: int, conv1_bias: bool
+) -> tuple[list[tuple[str, str, int]], list[BatchNormSource]]:
+    """Where every parameter of the MSRA ResNet comes from in its Caffe model."""
+    blobs = [("conv1/W", "conv1", 0), ("fc6/W", "fc1000", 0), ("fc6/b", "fc1000", 1)]
+    if conv1_bias:
+        blobs.append(("conv1/b", "conv1", 1))
+    batch_norms = [("bn1", "bn_conv1", "scale_conv1")]
+    for stage, count in enumerate(_BLOCKS[n_layers], start=2):
+        # ResNet-50, and stages 2 and 5 everywhere, letter the blocks (res4a, res4b...);
+        # the deeper stages of ResNet-101 and -152 number them (res4a, res4b1, res4b2...).
+        lettered = n_layers == 50 or stage in (2, 5)
+        for index in range(count):
+            block = "a" if index == 0 else f"b{index}"
+            caffe_block = chr(ord("a") + index) if lettered or index == 0 else f"b{index}"
+            branches = ["2a", "2b", "2c"] + (["1"] if index == 0 else [])
+            for number, branch in enumerate(branches, start=1):
+                name = f"{stage}{caffe_block}_branch{branch}"
+                path = f"res{stage}/{block}"
+                blobs.append((f"{path}/conv{number}/W", f"res{name}", 0))
+                batch_norms.append((f"{path}/bn{number}", f"bn{name}", f"scale{name}"))
+    return blobs, batch_norms
 
 
 def _max_pooling_3x3(x: Variable) -> Variable:

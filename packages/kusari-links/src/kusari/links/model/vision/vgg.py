@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 import numpy
@@ -13,8 +14,16 @@ from kusari.initializers import Normal, Zero
 
 from ...connection.convolution_2d import Convolution2D
 from ...connection.linear import Linear
-from ._base import LayerFunction, PretrainedLayers, PretrainedModel, check_pretrained_model
+from ._base import (
+    NO_WEIGHTS,
+    LayerFunction,
+    PretrainedLayers,
+    PretrainedModel,
+    check_pretrained_model,
+    save_converted,
+)
 from ._base import load_pretrained as _load_pretrained
+from ._caffe import copy_blobs, read_caffemodel
 from ._image import ImageLike, prepare_image
 
 __all__ = ["VGG16Layers", "VGG19Layers", "VGGLayers", "prepare"]
@@ -73,9 +82,10 @@ class VGGLayers(PretrainedLayers):
             biases, as in the paper); the path of an ``.npz`` file to load; or ``'auto'``:
             load ``VGG_ILSVRC_{16,19}_layers.npz``, the file Chainer converts from the Caffe
             model, from the models folder under the dataset root (see
-            :func:`~kusari.links.model.vision.models_directory`).  kusari does not read
-            ``.caffemodel`` files: ``'auto'`` raises FileNotFoundError if the converted file
-            is missing.
+            :func:`~kusari.links.model.vision.models_directory`).  When that file is
+            missing, ``'auto'`` converts ``VGG_ILSVRC_{16,19}_layers.caffemodel`` from the
+            same folder (see :meth:`convert_caffemodel_to_npz`); kusari does not download
+            it: without either file, FileNotFoundError says where to get it.
         n_layers: 16 or 19.
 
     Raises:
@@ -94,6 +104,7 @@ class VGGLayers(PretrainedLayers):
     """
 
     _default_extract_layer: ClassVar[str] = "fc7"
+    _class_n_layers: ClassVar[int | None] = None
     fc6: Linear
     fc7: Linear
     fc8: Linear
@@ -135,10 +146,57 @@ class VGGLayers(PretrainedLayers):
                 self,
                 pretrained_model,
                 f"VGG_ILSVRC_{n_layers}_layers.npz",
-                "Chainer 7 downloads the Caffe model from http://www.robots.ox.ac.uk/%7Evgg/"
-                f"software/very_deep/caffe/VGG_ILSVRC_{n_layers}_layers.caffemodel and "
-                f"converts it there at chainer.links.VGG{n_layers}Layers().",
+                f"VGG_ILSVRC_{n_layers}_layers.caffemodel",
+                "Download the Caffe model from http://www.robots.ox.ac.uk/%7Evgg/software/"
+                f"very_deep/caffe/VGG_ILSVRC_{n_layers}_layers.caffemodel into that folder.",
+                lambda source, target: VGGLayers.convert_caffemodel_to_npz(
+                    source, target, n_layers
+                ),
             )
+
+    @classmethod
+    def convert_caffemodel_to_npz(
+        cls,
+        path_caffemodel: str | os.PathLike[str],
+        path_npz: str | os.PathLike[str],
+        n_layers: int | None = None,
+    ) -> None:
+        """Convert VGG's Caffe model into the ``.npz`` file ``pretrained_model`` takes.
+
+        Reads the ``.caffemodel`` (no Caffe or protobuf needed), copies the weights and
+        biases of ``conv1_1`` ... ``fc8`` into a new model and saves it uncompressed, as
+        Chainer does.
+
+        Args:
+            path_caffemodel: ``VGG_ILSVRC_16_layers.caffemodel`` (or the 19-layer one).
+            path_npz: Where to write the ``.npz`` file.
+            n_layers: 16 or 19; by default the class's (16 for :class:`VGGLayers`).
+
+        Raises:
+            CaffeFormatError: If the file is not a ``.caffemodel`` or lacks a layer.
+            ValueError: If ``n_layers`` contradicts the class.
+
+        Example:
+            >>> import os, tempfile
+            >>> from kusari.links import VGG16Layers
+            >>> path = os.path.join(tempfile.mkdtemp(), "empty.caffemodel")
+            >>> open(path, "wb").close()
+            >>> try:
+            ...     VGG16Layers.convert_caffemodel_to_npz(path, path + ".npz")
+            ... except ValueError as error:
+            ...     print(error)
+            the caffemodel has no layer 'conv1_1' (for conv1_1/W)
+        """
+        own = cls._class_n_layers
+        if n_layers is not None and own is not None and n_layers != own:
+            raise ValueError(f"{cls.__name__} has {own} layers, got n_layers={n_layers}")
+        count = n_layers or own or 16
+        layers = read_caffemodel(path_caffemodel)
+        model = VGGLayers(NO_WEIGHTS, count)
+        names = [name for block in model._conv_names for name in block] + ["fc6", "fc7", "fc8"]
+        blobs = [(f"{name}/{param}", name, i) for name in names for i, param in enumerate("Wb")]
+        copy_blobs(model, layers, blobs)
+        save_converted(model, path_npz)
 
     @property
     def functions(self) -> dict[str, list[LayerFunction]]:
@@ -174,6 +232,8 @@ class VGG16Layers(VGGLayers):
         (['fc6', 'fc7', 'fc8', 'prob'], (4096, 25088))
     """
 
+    _class_n_layers: ClassVar[int | None] = 16
+
     def __init__(self, pretrained_model: PretrainedModel = "auto") -> None:
         super().__init__(pretrained_model, n_layers=16)
 
@@ -192,6 +252,8 @@ class VGG19Layers(VGGLayers):
         >>> [name for name in model.available_layers if name.startswith("conv5")]
         ['conv5_1', 'conv5_2', 'conv5_3', 'conv5_4']
     """
+
+    _class_n_layers: ClassVar[int | None] = 19
 
     def __init__(self, pretrained_model: PretrainedModel = "auto") -> None:
         super().__init__(pretrained_model, n_layers=19)
