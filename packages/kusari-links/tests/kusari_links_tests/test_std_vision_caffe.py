@@ -5,6 +5,12 @@ The Caffe files are written here by a small protocol-buffer encoder following ca
 type 2, blobs 7; ``V1LayerParameter``: name 4, type 5, blobs 6; ``BlobProto``: num,
 channels, height, width 1-4, data 5, shape 7, double_data 8; ``BlobShape.dim`` 1), with
 the layer names of the published models (BVLC GoogLeNet, MSRA ResNet, VGG).
+
+Cross-checked once against Chainer 7.8.1 (not part of the suite: it needs protobuf): files
+from this encoder, with the layer types and parameters Chainer's ``CaffeFunction`` needs
+added, for GoogLeNet, ResNet-50, ResNet-101 (BatchNorm factor 3) and VGG-16 (V1 format),
+converted by Chainer's ``convert_caffemodel_to_npz`` and by kusari's, gave the same keys and
+bit-identical arrays.
 """
 
 from __future__ import annotations
