@@ -53,6 +53,13 @@ def test_chainermn_names(chainer: types.ModuleType) -> None:
     assert chainermn.communicators.CommunicatorBase is distributed.CommunicatorBase
     assert chainermn.global_except_hook.add_hook is distributed.install_abort_on_exception
     assert chainermn.__version__ == distributed.__version__
+    # ChainerMN re-exports these at the top level too.
+    assert chainermn.create_multi_node_iterator is distributed.create_multi_node_iterator
+    assert chainermn.create_synchronized_iterator is distributed.create_synchronized_iterator
+    assert chainermn.create_empty_dataset is distributed.create_empty_dataset
+    assert chainermn.create_multi_node_n_step_rnn is (
+        distributed.links.create_multi_node_n_step_rnn
+    )
 
 
 def test_uninstall_removes_chainermn(chainer: types.ModuleType) -> None:

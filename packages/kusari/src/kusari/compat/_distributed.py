@@ -66,6 +66,10 @@ def register(tree: ModuleTree) -> None:
         "chainermn",
         __version__=distributed.__version__,
         MultiNodeChainList=links.MultiNodeChainList,
+        create_multi_node_n_step_rnn=links.create_multi_node_n_step_rnn,
+        create_empty_dataset=distributed.create_empty_dataset,
+        create_multi_node_iterator=distributed.create_multi_node_iterator,
+        create_synchronized_iterator=distributed.create_synchronized_iterator,
         **common,
     )
     tree.export(
