@@ -20,6 +20,8 @@ Example:
     (0.25, [0.5, -0.5])
 """
 
+from kusari.graph.__about__ import __version__ as __version__
+
 from ._bernoulli import Bernoulli as Bernoulli
 from ._beta import Beta as Beta
 from ._beta import Dirichlet as Dirichlet
@@ -45,6 +47,7 @@ from ._poisson import Poisson as Poisson
 from ._uniform import Uniform as Uniform
 
 __all__ = [
+    "__version__",
     "Bernoulli",
     "Beta",
     "Categorical",
