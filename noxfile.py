@@ -106,6 +106,9 @@ DOCS_REQUIREMENTS = [
     "mypy>=1.13",
     "safetensors>=0.4",
     "pytest>=8.3",
+    # the optional paths whose examples the API reference runs: HDF5 files, images
+    "h5py>=3.10",
+    "Pillow>=10",
 ]
 
 nox.options.default_venv_backend = "venv"
