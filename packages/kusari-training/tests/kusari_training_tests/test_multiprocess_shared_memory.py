@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import os
 from typing import Any
 
 import numpy
@@ -127,3 +128,74 @@ def test_pack_and_unpack_round_trip_in_one_process() -> None:
     assert _equal(_shared_memory.unpack(packed, buffer), example)
     assert _shared_memory.packed_size(example) == 64 + 64 + 0 + 64  # 64-byte aligned
     assert _shared_memory.pack(example, buffer, 0, 100) is None
+
+
+# -- shared_mem=None: sized from the first batch, as in Chainer ---------------------------
+
+
+class WithPid:
+    """Example i: an array of i + 1 values, and the process that read it."""
+
+    def __len__(self) -> int:
+        return 8
+
+    def __getitem__(self, i: int) -> tuple[Any, int]:
+        return numpy.arange(i + 1, dtype=numpy.float64), os.getpid()
+
+
+def test_auto_size_reads_the_first_batch_here_and_the_rest_in_workers() -> None:
+    with MultiprocessIterator(
+        WithPid(), 2, shuffle=False, n_processes=2, repeat=False, shared_mem=None
+    ) as it:
+        first = next(it)
+        assert [pid for _, pid in first] == [os.getpid()] * 2
+        assert it.shared_mem is None
+        # Measured: the largest array of the first batch (2 float64) in one aligned region.
+        assert it._region == 64
+        second = next(it)
+        assert all(pid != os.getpid() for _, pid in second)
+        assert [x.tolist() for x, _ in second] == [[0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 3.0]]
+        # Examples 8 values long (64 bytes) still fit; none of this dataset's is larger.
+        rest = [x.size for batch in it for x, _ in batch]
+        assert rest == [5, 6, 7, 8]
+
+
+def test_auto_size_warns_once_when_a_later_example_is_larger() -> None:
+    class Growing:
+        def __len__(self) -> int:
+            return 4
+
+        def __getitem__(self, i: int) -> Any:
+            return numpy.zeros(1 if i < 2 else 100)
+
+    with MultiprocessIterator(Growing(), 2, shuffle=False, n_processes=2) as it:
+        next(it)
+        with pytest.warns(
+            MultiprocessIterator.SharedMemoryWarning,
+            match=r"needs 832 bytes of shared memory, more than the 64 bytes measured on the "
+            r"first batch; it was sent pickled instead \(give shared_mem=832 or more",
+        ):
+            batch = next(it)
+        assert [x.shape for x in batch] == [(100,), (100,)]
+
+
+def test_auto_size_without_arrays_uses_the_pipes() -> None:
+    with MultiprocessIterator(list(range(6)), 2, shuffle=False, n_processes=2) as it:
+        assert [next(it), next(it), next(it)] == [[0, 1], [2, 3], [4, 5]]
+        assert it._region == 0
+        assert it._buffers == []
+
+
+def test_an_error_in_the_first_batch_leaves_the_position() -> None:
+    class Broken:
+        def __len__(self) -> int:
+            return 4
+
+        def __getitem__(self, i: int) -> Any:
+            raise LookupError(f"cannot read example {i}")
+
+    it = MultiprocessIterator(Broken(), 2, shuffle=False, n_processes=2)
+    with pytest.raises(LookupError, match="cannot read example 0"):
+        next(it)
+    assert (it.current_position, it.epoch) == (0, 0)
+    it.finalize()

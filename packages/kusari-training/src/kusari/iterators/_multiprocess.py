@@ -83,14 +83,16 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             ``order_sampler`` is given).
         n_processes: The number of worker processes; ``None`` uses ``os.cpu_count()``.
         n_prefetch: The number of batches read ahead.
-        shared_mem: Bytes of shared memory per example, or ``None`` to send examples
-            through the pool's pipes (pickled).  With a size, the arrays of each example
-            (an array, or tuples, lists and dicts of arrays and other values) are written
-            by the worker into shared memory and copied out here, which saves pickling
-            and the pipe for large examples.  ``n_prefetch`` buffers of ``batch_size *
-            shared_mem`` bytes are allocated.  An example that does not fit travels
-            pickled, with a :class:`MultiprocessIterator.SharedMemoryWarning` (once per
-            iterator) saying how much it needs.
+        shared_mem: Bytes of shared memory per example, or ``None`` to size it from the
+            first batch, as Chainer does: that batch is read here, in this process, and
+            the largest example sets the size (examples without arrays then go through
+            the pipes).  The arrays of each example (an array, or tuples, lists and dicts
+            of arrays and other values) are written by the worker into shared memory and
+            copied out here, which saves pickling and the pipe for large examples.
+            ``n_prefetch`` buffers of ``batch_size * shared_mem`` bytes are allocated.  An
+            example that does not fit travels pickled, with a
+            :class:`MultiprocessIterator.SharedMemoryWarning` (once per iterator) saying
+            how much it needs.
         order_sampler: A custom :class:`OrderSampler`; requires ``shuffle=None``.
         dataset_timeout: Seconds to wait for a batch before warning with
             :class:`MultiprocessIterator.TimeoutWarning` (then it keeps waiting);
@@ -155,15 +157,20 @@ class MultiprocessIterator(PrefetchIterator[_T]):
         self._buffer_tasks: list[multiprocessing.pool.AsyncResult[Any] | None] = []
         self._next_buffer = 0
         self._warned_too_small = False
+        # Bytes per example in shared memory: 0 sends examples through the pipes; None is
+        # not measured yet (shared_mem=None before the first batch).
+        self._region: int | None = shared_mem
         super().__init__(dataset, batch_size, repeat, shuffle, order_sampler, n_prefetch)
 
     def _start(self, indices: list[int]) -> _Wait[_T]:
+        if self._region is None:
+            return self._measure(indices)
         pool = self._pool
         if pool is None:
             pool = self._start_pool()
         chunksize = max(1, math.ceil(len(indices) / self.n_processes))
         buffer: memoryview | None = None
-        if self.shared_mem is None:
+        if not self._region:
             result = pool.map_async(_get_example, indices, chunksize)
         else:
             slot = self._next_buffer
@@ -171,7 +178,7 @@ class MultiprocessIterator(PrefetchIterator[_T]):
             previous = self._buffer_tasks[slot]
             if previous is not None:
                 previous.wait()  # a dropped batch may still be writing into this buffer
-            size = self.shared_mem
+            size = self._region
             tasks = [(index, slot, k * size, size) for k, index in enumerate(indices)]
             result = pool.map_async(_get_example_shared, tasks, chunksize)
             self._buffer_tasks[slot] = result
@@ -195,11 +202,25 @@ class MultiprocessIterator(PrefetchIterator[_T]):
 
         return wait
 
+    def _measure(self, indices: list[int]) -> _Wait[_T]:
+        """Read the first batch here and size the shared memory from its largest example.
+
+        The batch is read when it is waited for, so that an error in the dataset takes the
+        same way out of ``__next__`` as a worker's (the position stays before the batch).
+        """
+
+        def wait() -> list[_T]:
+            batch: list[_T] = [self.dataset[index] for index in indices]
+            self._region = max((_shared_memory.packed_size(e) for e in batch), default=0)
+            return batch
+
+        return wait
+
     def _start_pool(self) -> multiprocessing.pool.Pool:
         context = multiprocessing.get_context()
         buffers: list[Any] = []
-        if self.shared_mem is not None:
-            size = self.batch_size * self.shared_mem
+        if self._region:
+            size = self.batch_size * self._region
             buffers = [context.RawArray("B", size) for _ in range(self.n_prefetch)]
         pool = context.Pool(
             self.n_processes,
@@ -220,11 +241,15 @@ class MultiprocessIterator(PrefetchIterator[_T]):
         if isinstance(item, _Pickled):
             if not self._warned_too_small:
                 self._warned_too_small = True
+                sized = (
+                    f"shared_mem={self.shared_mem}"
+                    if self.shared_mem is not None
+                    else f"the {self._region} bytes measured on the first batch"
+                )
                 warnings.warn(
                     f"an example needs {item.needed} bytes of shared memory, more than "
-                    f"shared_mem={self.shared_mem}; it was sent pickled instead (give "
-                    f"shared_mem={item.needed} or more; this warning is shown once per "
-                    "iterator)",
+                    f"{sized}; it was sent pickled instead (give shared_mem={item.needed} "
+                    "or more; this warning is shown once per iterator)",
                     MultiprocessIterator.SharedMemoryWarning,
                     stacklevel=4,
                 )
