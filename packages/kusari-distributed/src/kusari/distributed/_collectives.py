@@ -20,10 +20,10 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray
 from ._communicator import CommunicatorBase
 from ._delegate import (
     Shapes,
+    constant_backward,
     empty_delegate,
     fill_missing,
     make_delegate,
-    no_double_backprop,
     remember,
 )
 
@@ -64,10 +64,6 @@ def _check_per_process(comm: CommunicatorBase, xs: object, what: str) -> tuple[o
             f"{comm.size} (the communicator size), got {got}"
         )
     return tuple(xs)
-
-
-def _constants(arrays: Sequence[Array | None]) -> tuple[Variable | None, ...]:
-    return tuple(None if a is None else Variable(a, requires_grad=False) for a in arrays)
 
 
 def _sum(arrays: Sequence[Array]) -> Array:
@@ -195,9 +191,7 @@ class Bcast(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Sum of the output gradients, on the root (zeros for the stand-in elsewhere)."""
-        no_double_backprop("bcast")
-        arrays = tuple(None if g is None else g.array for g in grad_outputs)
-        return _constants(self.backward_arrays(target_input_indexes, arrays))
+        return constant_backward(self, "bcast", target_input_indexes, grad_outputs)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -240,9 +234,7 @@ class Gather(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """This process's share of the root's output gradients."""
-        no_double_backprop("gather")
-        arrays = tuple(None if g is None else g.array for g in grad_outputs)
-        return _constants(self.backward_arrays(target_input_indexes, arrays))
+        return constant_backward(self, "gather", target_input_indexes, grad_outputs)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -284,9 +276,7 @@ class Scatter(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """On the root, every process's output gradient (zeros for the stand-in elsewhere)."""
-        no_double_backprop("scatter")
-        arrays = tuple(None if g is None else g.array for g in grad_outputs)
-        return _constants(self.backward_arrays(target_input_indexes, arrays))
+        return constant_backward(self, "scatter", target_input_indexes, grad_outputs)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 import numpy
 
 from kusari.devices import Array, get_array_module
-from kusari.graph import Variable, config
+from kusari.graph import FunctionNode, Variable, config
 
 __all__ = [
     "Shapes",
+    "constant_backward",
     "empty_delegate",
     "fill_missing",
     "make_delegate",
@@ -75,3 +76,20 @@ def no_double_backprop(label: str) -> None:
             f"{label} does not support double backprop (enable_double_backprop=True): its "
             "gradient is received from another process as a constant"
         )
+
+
+def constant_backward(
+    node: FunctionNode,
+    label: str,
+    target_input_indexes: tuple[int, ...],
+    grad_outputs: tuple[Variable | None, ...],
+) -> tuple[Variable | None, ...]:
+    """``backward`` of a node whose gradients come from other processes as constants.
+
+    Runs the node's ``backward_arrays`` and wraps its arrays as Variables that need no
+    gradient, after refusing double backprop (see :func:`no_double_backprop`).
+    """
+    no_double_backprop(label)
+    arrays = tuple(None if g is None else g.array for g in grad_outputs)
+    grads = node.backward_arrays(target_input_indexes, arrays)
+    return tuple(None if g is None else Variable(g, requires_grad=False) for g in grads)

@@ -20,10 +20,10 @@ from kusari.graph import FunctionNode, Variable, VariableOrArray, config
 from ._communicator import CommunicatorBase
 from ._delegate import (
     Shapes,
+    constant_backward,
     empty_delegate,
     fill_missing,
     make_delegate,
-    no_double_backprop,
     remember,
 )
 
@@ -79,9 +79,7 @@ class Send(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Receive the gradients of the sent inputs."""
-        no_double_backprop("send")
-        grads = self.backward_arrays(target_input_indexes, (None,))
-        return tuple(None if g is None else Variable(g, requires_grad=False) for g in grads)
+        return constant_backward(self, "send", target_input_indexes, grad_outputs)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
@@ -133,10 +131,7 @@ class Recv(FunctionNode):
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Variable | None, ...]
     ) -> tuple[Variable | None, ...]:
         """Send the output gradients back."""
-        no_double_backprop("recv")
-        arrays = tuple(None if g is None else g.array for g in grad_outputs)
-        (gx,) = self.backward_arrays(target_input_indexes, arrays)
-        return (None if gx is None else Variable(gx, requires_grad=False),)
+        return constant_backward(self, "recv", target_input_indexes, grad_outputs)
 
     def backward_arrays(
         self, target_input_indexes: tuple[int, ...], grad_outputs: tuple[Array | None, ...]
